@@ -1,0 +1,70 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useAuth } from '@/stores/auth'
+import { MENU, allowed, leaves } from '@/utils/menu'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session. */
+    public?: boolean
+    /** i18n key of the page title. */
+    title?: string
+    /** At least one of these permissions. */
+    anyOf?: string[]
+  }
+}
+
+const comingSoon: RouteRecordRaw[] = leaves(MENU)
+  .filter((i) => i.comingSoon && i.path)
+  .map((i) => ({
+    path: i.path!.slice(1),
+    component: () => import('@/views/ComingSoonView.vue'),
+    meta: { title: i.title, anyOf: i.anyOf },
+  }))
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+  { path: '/setup', name: 'setup', component: () => import('@/views/account/SetupView.vue'), meta: { title: 'security.forcedTitle' } },
+  {
+    path: '/',
+    component: () => import('@/layouts/MainLayout.vue'),
+    redirect: '/dashboard',
+    children: [
+      { path: 'dashboard', name: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { title: 'menu.dashboard' } },
+      { path: 'security', name: 'security', component: () => import('@/views/account/SecurityView.vue'), meta: { title: 'menu.security' } },
+      ...comingSoon,
+      { path: 'system/org', component: () => import('@/views/system/OrgView.vue'), meta: { title: 'menu.org', anyOf: ['org.read'] } },
+      {
+        path: 'system/accounts',
+        component: () => import('@/views/system/AccountsView.vue'),
+        meta: { title: 'menu.accounts', anyOf: ['account.read', 'role.manage'] },
+      },
+      { path: 'system/duty', component: () => import('@/views/system/DutyView.vue'), meta: { title: 'menu.duty', anyOf: ['roster.read'] } },
+      { path: 'system/audit', component: () => import('@/views/system/AuditView.vue'), meta: { title: 'menu.audit', anyOf: ['audit.read'] } },
+      { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
+      { path: ':rest(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+})
+
+router.beforeEach(async (to) => {
+  const auth = useAuth()
+  void auth.loadMeta()
+  if (!auth.probed) await auth.probe()
+
+  if (to.meta.public) {
+    if (to.name === 'login' && auth.me && !to.query.expired) return { path: '/dashboard' }
+    return true
+  }
+  if (!auth.me) {
+    return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/dashboard' ? { redirect: to.fullPath } : {} }
+  }
+  if (auth.needsSetup && to.name !== 'setup') return { name: 'setup' }
+  if (!auth.needsSetup && to.name === 'setup') return { path: '/dashboard' }
+  if (to.meta.anyOf && !allowed({ anyOf: to.meta.anyOf }, auth.permissions)) return { name: 'forbidden' }
+  return true
+})

@@ -1,0 +1,134 @@
+// Dates and times as the users read them: always in Asia/Shanghai; Chinese style in zh-CN
+// (2026年11月25日 14:05), ISO-like in English (2026-11-25 14:05).
+
+export const TZ = 'Asia/Shanghai'
+
+interface Parts {
+  year: string
+  month: string
+  day: string
+  hour: string
+  minute: string
+  second: string
+}
+
+const partsFormatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+})
+
+function shanghaiParts(d: Date): Parts {
+  const out: Record<string, string> = {}
+  for (const p of partsFormatter.formatToParts(d)) out[p.type] = p.value
+  return out as unknown as Parts
+}
+
+function toDate(v: string | number | Date | null | undefined): Date | null {
+  if (v === null || v === undefined || v === '') return null
+  const d = v instanceof Date ? v : new Date(v)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
+export function formatDateTime(v: string | number | Date | null | undefined, locale: string, seconds = false): string {
+  const d = toDate(v)
+  if (!d) return ''
+  const p = shanghaiParts(d)
+  const time = seconds ? `${p.hour}:${p.minute}:${p.second}` : `${p.hour}:${p.minute}`
+  if (locale === 'en') return `${p.year}-${p.month}-${p.day} ${time}`
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${time}`
+}
+
+export function formatDate(v: string | number | Date | null | undefined, locale: string): string {
+  const d = toDate(v)
+  if (!d) return ''
+  const p = shanghaiParts(d)
+  if (locale === 'en') return `${p.year}-${p.month}-${p.day}`
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日`
+}
+
+// ---- Calendar dates (YYYY-MM-DD strings, no time zone) for the weekly duty roster ----
+
+/** Today's calendar date in Asia/Shanghai. */
+export function todayShanghai(now: Date = new Date()): string {
+  const p = shanghaiParts(now)
+  return `${p.year}-${p.month}-${p.day}`
+}
+
+function parseYmd(ymd: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd)
+  if (!m) throw new Error(`bad date: ${ymd}`)
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+}
+
+function ymd(d: Date): string {
+  const y = d.getUTCFullYear()
+  const m = String(d.getUTCMonth() + 1).padStart(2, '0')
+  const day = String(d.getUTCDate()).padStart(2, '0')
+  return `${String(y).padStart(4, '0')}-${m}-${day}`
+}
+
+export function addDays(date: string, n: number): string {
+  const d = parseYmd(date)
+  d.setUTCDate(d.getUTCDate() + n)
+  return ymd(d)
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  const w = parseYmd(date).getUTCDay()
+  return w === 0 ? 7 : w
+}
+
+/** The Monday of the week (Mon–Sun) that holds the date. */
+export function weekStart(date: string): string {
+  return addDays(date, 1 - isoWeekday(date))
+}
+
+/** The seven dates Monday … Sunday of the week that holds the date. */
+export function weekDays(date: string): string[] {
+  const start = weekStart(date)
+  return Array.from({ length: 7 }, (_, i) => addDays(start, i))
+}
+
+const ZH_WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日']
+const EN_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+export function weekdayLabel(date: string, locale: string): string {
+  const i = isoWeekday(date) - 1
+  return locale === 'en' ? EN_WEEKDAYS[i] : ZH_WEEKDAYS[i]
+}
+
+/** "11月23日" in Chinese, "Nov 23" in English. */
+export function monthDayLabel(date: string, locale: string): string {
+  const d = parseYmd(date)
+  const m = d.getUTCMonth()
+  const day = d.getUTCDate()
+  return locale === 'en' ? `${EN_MONTHS[m]} ${day}` : `${m + 1}月${day}日`
+}
+
+/** "2026年11月23日 – 11月29日" / "2026-11-23 – 2026-11-29". */
+export function weekRangeLabel(start: string, locale: string): string {
+  const end = addDays(start, 6)
+  if (locale === 'en') return `${start} – ${end}`
+  const s = parseYmd(start)
+  return `${s.getUTCFullYear()}年${monthDayLabel(start, locale)} – ${monthDayLabel(end, locale)}`
+}
+
+/** The ISO-8601 instant of a local Shanghai date-time (for audit filters). */
+export function shanghaiToIso(d: Date): string {
+  // The picker gives a Date in the browser's zone; keep its wall-clock reading as Shanghai time.
+  const y = d.getFullYear()
+  const mo = String(d.getMonth() + 1).padStart(2, '0')
+  const day = String(d.getDate()).padStart(2, '0')
+  const h = String(d.getHours()).padStart(2, '0')
+  const mi = String(d.getMinutes()).padStart(2, '0')
+  const s = String(d.getSeconds()).padStart(2, '0')
+  return `${y}-${mo}-${day}T${h}:${mi}:${s}+08:00`
+}

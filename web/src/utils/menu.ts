@@ -1,0 +1,83 @@
+// The left menu: every module of the platform, shown to a user according to the permissions
+// in /api/me. A group is shown when at least one of its children is.
+
+export interface MenuItem {
+  /** Route path; groups have none. */
+  path?: string
+  /** i18n key of the label. */
+  title: string
+  /** Name of an @element-plus/icons-vue icon. */
+  icon?: string
+  /** The user needs at least one of these; empty or missing = every signed-in staff member. */
+  anyOf?: string[]
+  /** Built later: the route shows the "coming soon" page. */
+  comingSoon?: boolean
+  children?: MenuItem[]
+}
+
+// Modules still being built ask for the permission they will use (codes the server does not
+// know yet) or enterprise.read, which every business role holds; the admin roles (三员) and
+// enterprise users do not see them.
+const business = (...future: string[]) => [...future, 'enterprise.read']
+
+export const MENU: MenuItem[] = [
+  { path: '/dashboard', title: 'menu.dashboard', icon: 'Odometer' },
+  { path: '/enterprises', title: 'menu.enterprises', icon: 'OfficeBuilding', anyOf: ['enterprise.read'], comingSoon: true },
+  { path: '/catalog', title: 'menu.catalog', icon: 'Tickets', anyOf: business('catalog.read'), comingSoon: true },
+  { path: '/requests', title: 'menu.requests', icon: 'Stamp', anyOf: business('request.read'), comingSoon: true },
+  { path: '/visits', title: 'menu.visits', icon: 'ChatDotSquare', anyOf: business('visit.read', 'need.read'), comingSoon: true },
+  { path: '/policies', title: 'menu.policies', icon: 'Document', anyOf: business('policy.read'), comingSoon: true },
+  { path: '/resources', title: 'menu.resources', icon: 'Connection', anyOf: business('resource.read'), comingSoon: true },
+  { path: '/chains', title: 'menu.chains', icon: 'Share', anyOf: business('chain.read'), comingSoon: true },
+  { path: '/events', title: 'menu.events', icon: 'Calendar', anyOf: business('event.read'), comingSoon: true },
+  { path: '/reminders', title: 'menu.reminders', icon: 'AlarmClock', anyOf: business('reminder.read'), comingSoon: true },
+  { path: '/stats', title: 'menu.stats', icon: 'DataAnalysis', anyOf: business('stats.read'), comingSoon: true },
+  { path: '/projects', title: 'menu.projects', icon: 'Flag', anyOf: business('project.read'), comingSoon: true },
+  {
+    title: 'menu.system',
+    icon: 'Setting',
+    children: [
+      { path: '/system/org', title: 'menu.org', icon: 'Histogram', anyOf: ['org.read'] },
+      { path: '/system/accounts', title: 'menu.accounts', icon: 'User', anyOf: ['account.read', 'role.manage'] },
+      { path: '/system/duty', title: 'menu.duty', icon: 'Clock', anyOf: ['roster.read'] },
+      { path: '/system/audit', title: 'menu.audit', icon: 'List', anyOf: ['audit.read'] },
+    ],
+  },
+]
+
+export function allowed(item: Pick<MenuItem, 'anyOf'>, permissions: readonly string[]): boolean {
+  if (!item.anyOf || item.anyOf.length === 0) return true
+  return item.anyOf.some((p) => permissions.includes(p))
+}
+
+/** The menu as one user sees it. */
+export function filterMenu(items: readonly MenuItem[], permissions: readonly string[]): MenuItem[] {
+  const out: MenuItem[] = []
+  for (const item of items) {
+    if (item.children) {
+      if (!allowed(item, permissions)) continue
+      const children = filterMenu(item.children, permissions)
+      if (children.length > 0) out.push({ ...item, children })
+    } else if (allowed(item, permissions)) {
+      out.push(item)
+    }
+  }
+  return out
+}
+
+/** Finds the trail of menu items leading to a path (for the breadcrumb). */
+export function menuTrail(path: string, items: readonly MenuItem[] = MENU): MenuItem[] {
+  for (const item of items) {
+    if (item.path === path) return [item]
+    if (item.children) {
+      const sub = menuTrail(path, item.children)
+      if (sub.length) return [item, ...sub]
+    }
+  }
+  return []
+}
+
+/** Flat list of leaf items (for the router). */
+export function leaves(items: readonly MenuItem[] = MENU): MenuItem[] {
+  return items.flatMap((i) => (i.children ? leaves(i.children) : [i]))
+}

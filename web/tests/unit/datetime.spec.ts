@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import {
+  addDays,
+  formatDate,
+  formatDateTime,
+  isoWeekday,
+  monthDayLabel,
+  todayShanghai,
+  weekDays,
+  weekRangeLabel,
+  weekStart,
+  weekdayLabel,
+} from '@/utils/datetime'
+
+describe('week grid helpers', () => {
+  it('finds the Monday of a week', () => {
+    expect(weekStart('2026-11-25')).toBe('2026-11-23') // Wednesday
+    expect(weekStart('2026-11-23')).toBe('2026-11-23') // Monday
+    expect(weekStart('2026-11-29')).toBe('2026-11-23') // Sunday belongs to the week before
+    expect(weekStart('2026-11-30')).toBe('2026-11-30')
+  })
+
+  it('lists Monday to Sunday across month and year ends', () => {
+    expect(weekDays('2026-11-25')).toEqual([
+      '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29',
+    ])
+    expect(weekDays('2027-01-01')).toEqual([
+      '2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02', '2027-01-03',
+    ])
+    expect(weekDays('2028-02-29')[0]).toBe('2028-02-28')
+  })
+
+  it('adds days and weeks', () => {
+    expect(addDays('2026-11-23', 7)).toBe('2026-11-30')
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28')
+    expect(isoWeekday('2026-11-29')).toBe(7)
+  })
+
+  it('labels days in Chinese and English', () => {
+    expect(weekdayLabel('2026-11-23', 'zh-CN')).toBe('周一')
+    expect(weekdayLabel('2026-11-29', 'zh-CN')).toBe('周日')
+    expect(weekdayLabel('2026-11-29', 'en')).toBe('Sun')
+    expect(monthDayLabel('2026-11-23', 'zh-CN')).toBe('11月23日')
+    expect(monthDayLabel('2026-01-05', 'en')).toBe('Jan 5')
+    expect(weekRangeLabel('2026-11-23', 'zh-CN')).toBe('2026年11月23日 – 11月29日')
+    expect(weekRangeLabel('2026-11-23', 'en')).toBe('2026-11-23 – 2026-11-29')
+  })
+
+  it('knows the Shanghai date when UTC is still the day before', () => {
+    expect(todayShanghai(new Date('2026-11-24T17:30:00Z'))).toBe('2026-11-25')
+    expect(todayShanghai(new Date('2026-11-24T15:30:00Z'))).toBe('2026-11-24')
+  })
+})
+
+describe('date formatting', () => {
+  it('shows instants in Asia/Shanghai, Chinese style or ISO-like', () => {
+    expect(formatDateTime('2026-11-25T06:05:00Z', 'zh-CN')).toBe('2026年11月25日 14:05')
+    expect(formatDateTime('2026-11-25T06:05:09Z', 'en', true)).toBe('2026-11-25 14:05:09')
+    expect(formatDate('2026-11-24T20:00:00Z', 'zh-CN')).toBe('2026年11月25日')
+    expect(formatDateTime('2026-11-25T23:59:00+08:00', 'en')).toBe('2026-11-25 23:59')
+  })
+
+  it('returns empty text for missing or bad values', () => {
+    expect(formatDateTime(null, 'zh-CN')).toBe('')
+    expect(formatDateTime('not a date', 'en')).toBe('')
+  })
+})

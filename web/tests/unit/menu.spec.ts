@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { MENU, filterMenu, leaves, menuTrail } from '@/utils/menu'
+
+// Default permissions of the roles (crates/domain/src/auth.rs).
+const PERMS: Record<string, string[]> = {
+  system_admin: ['org.read', 'org.manage', 'account.read', 'account.manage'],
+  security_admin: ['org.read', 'account.read', 'account.grant', 'account.unlock', 'role.manage'],
+  auditor: ['audit.read'],
+  bureau_leader: ['org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.export'],
+  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write'],
+  enterprise_user: [],
+}
+
+const paths = (perms: string[]) => leaves(filterMenu(MENU, perms)).map((i) => i.path)
+
+describe('permission-based menu', () => {
+  it('shows every module to a bureau leader except the audit log', () => {
+    const p = paths(PERMS.bureau_leader)
+    expect(p).toContain('/dashboard')
+    expect(p).toContain('/enterprises')
+    expect(p).toContain('/projects')
+    expect(p).toContain('/system/org')
+    expect(p).toContain('/system/accounts')
+    expect(p).toContain('/system/duty')
+    expect(p).not.toContain('/system/audit')
+  })
+
+  it('gives the auditor the dashboard and the audit log only', () => {
+    expect(paths(PERMS.auditor)).toEqual(['/dashboard', '/system/audit'])
+  })
+
+  it('gives the admin roles no business modules', () => {
+    for (const role of ['system_admin', 'security_admin']) {
+      const p = paths(PERMS[role])
+      expect(p).not.toContain('/enterprises')
+      expect(p).not.toContain('/catalog')
+      expect(p).toContain('/system/accounts')
+    }
+    expect(paths(PERMS.system_admin)).not.toContain('/system/duty')
+  })
+
+  it('drops a group with no visible child', () => {
+    const menu = filterMenu(MENU, PERMS.enterprise_user)
+    expect(menu.map((m) => m.path ?? m.title)).toEqual(['/dashboard'])
+  })
+
+  it('keeps only the allowed children of a group', () => {
+    const system = filterMenu(MENU, PERMS.specialist).find((m) => m.title === 'menu.system')
+    expect(system?.children?.map((c) => c.path)).toEqual(['/system/org', '/system/duty'])
+  })
+
+  it('lists all the modules of the platform', () => {
+    expect(leaves(MENU)).toHaveLength(16)
+  })
+
+  it('builds the breadcrumb trail', () => {
+    expect(menuTrail('/system/duty').map((i) => i.title)).toEqual(['menu.system', 'menu.duty'])
+    expect(menuTrail('/nowhere')).toEqual([])
+  })
+})
