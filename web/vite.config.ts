@@ -3,6 +3,20 @@ import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
+const apiTarget = process.env.ZT_API ?? 'http://127.0.0.1:8080'
+
+// The dev server stands in for the backend's own origin: the backend refuses state-changing
+// requests whose Origin names another host (docs/api.md), so the proxy presents the target's.
+const proxy = {
+  target: apiTarget,
+  changeOrigin: true,
+  configure: (p: { on: (ev: 'proxyReq', fn: (req: { getHeader: (n: string) => unknown; setHeader: (n: string, v: string) => void }) => void) => void }) => {
+    p.on('proxyReq', (req) => {
+      if (req.getHeader('origin')) req.setHeader('origin', apiTarget)
+    })
+  },
+}
+
 export default defineConfig({
   plugins: [vue()],
   resolve: {
@@ -10,10 +24,7 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: {
-      '/api': { target: process.env.ZT_API ?? 'http://127.0.0.1:8080', changeOrigin: false },
-      '/healthz': { target: process.env.ZT_API ?? 'http://127.0.0.1:8080' },
-    },
+    proxy: { '/api': proxy, '/healthz': proxy },
   },
   build: {
     outDir: 'dist',

@@ -5,6 +5,7 @@ const en: typeof zh = {
   app: {
     product: 'Zhitong · Enterprise Service Platform',
     short: 'Zhitong',
+    sideTitle: 'Zhitong Platform',
     tagline: 'Service stations · Market regulation · One file per enterprise · One-door service',
     copyright: 'Zhitong Enterprise Service Platform',
   },
@@ -192,7 +193,7 @@ const en: typeof zh = {
     types: {
       region: 'Region',
       bureau: 'Bureau',
-      station: 'Service station',
+      station: 'Service Station',
       department: 'Department',
     },
     newRegion: 'New region',

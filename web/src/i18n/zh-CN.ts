@@ -4,6 +4,7 @@ export default {
   app: {
     product: '直通 · 企业服务平台',
     short: '直通',
+    sideTitle: '直通 · 企业服务平台',
     tagline: '服务直通站 · 市场监管 · 一企一档 · 一门式受理',
     copyright: '直通企业服务平台',
   },

@@ -31,7 +31,7 @@ describe('http client', () => {
 
   it('turns error bodies into ApiError', async () => {
     vi.stubGlobal('fetch', reply(423, { code: 'auth.locked', message: '账号已锁定', fields: [], params: { until: '2026-11-25T07:00:00Z' }, request_id: 'x' }))
-    const e = await request('POST', '/api/auth/login', { body: {}, quiet401: true }).catch((x) => x)
+    const e = (await request('POST', '/api/auth/login', { body: {}, quiet401: true }).catch((x: unknown) => x)) as ApiError
     expect(e).toBeInstanceOf(ApiError)
     expect(e.status).toBe(423)
     expect(e.code).toBe('auth.locked')

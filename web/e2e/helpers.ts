@@ -1,0 +1,26 @@
+import { expect, type Page } from '@playwright/test'
+import { freshTotp } from './totp'
+
+export const DEMO_PASSWORD = 'Zhitong@Demo2026'
+
+/** Signs in through the login page; answers the TOTP question when the server asks it. */
+export async function login(page: Page, username: string, opts: { totp?: boolean } = {}): Promise<void> {
+  await page.goto('/login')
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  if (opts.totp) {
+    const totpInput = page.getByTestId('login-totp')
+    await expect(totpInput).toBeVisible()
+    await totpInput.fill(await freshTotp())
+    await page.getByTestId('login-submit').click()
+  }
+  await expect(page).toHaveURL(/\/dashboard$/)
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click()
+  await page.getByTestId('menu-logout').click()
+  await page.locator('.el-message-box').getByRole('button').last().click()
+  await expect(page).toHaveURL(/\/login/)
+}

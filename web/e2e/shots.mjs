@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Takes screenshots of every screen in zh-CN and en, for looking at the UI as a user would.
+// Usage: ZT_SHOTS_BASE=http://127.0.0.1:18173 node e2e/shots.mjs [outdir]
+// (a running UI with a backend behind it in demo mode). Not part of the test suite.
+import { chromium } from '@playwright/test'
+import { createHmac } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+
+const base = process.env.ZT_SHOTS_BASE ?? 'http://127.0.0.1:18173'
+const out = process.argv[2] ?? '/tmp/zt-shots'
+const only = process.env.ZT_SHOTS_ONLY ? process.env.ZT_SHOTS_ONLY.split(',') : null
+mkdirSync(out, { recursive: true })
+
+function totp(secret = 'ZHITONGDEMOTOTPSECRET234') {
+  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = 0, v = 0
+  const key = []
+  for (const c of secret) { v = (v << 5) | a.indexOf(c); bits += 5; if (bits >= 8) { key.push((v >>> (bits - 8)) & 255); bits -= 8 } }
+  const msg = Buffer.alloc(8)
+  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)))
+  const h = createHmac('sha1', Buffer.from(key)).update(msg).digest()
+  const o = h[19] & 15
+  return String((((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1e6).padStart(6, '0')
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+})
+
+async function session(locale, user, needsTotp) {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  await ctx.addInitScript((l) => localStorage.setItem('zt.locale', l), locale)
+  const page = await ctx.newPage()
+  if (user) {
+    await page.goto(base + '/login')
+    await page.getByTestId('login-username').fill(user)
+    await page.getByTestId('login-password').fill('Zhitong@Demo2026')
+    await page.getByTestId('login-submit').click()
+    if (needsTotp) {
+      await page.getByTestId('login-totp').fill(totp())
+      await page.getByTestId('login-submit').click()
+    }
+    await page.waitForURL(/dashboard|setup/)
+  }
+  return { ctx, page }
+}
+
+const shot = async (page, name) => {
+  await page.waitForTimeout(600)
+  await page.screenshot({ path: `${out}/${name}.png` })
+  console.log(`${out}/${name}.png`)
+}
+const want = (n) => !only || only.some((o) => n.includes(o))
+
+for (const locale of ['zh-CN', 'en']) {
+  const L = locale === 'en' ? 'en' : 'zh'
+  if (want('login')) {
+    const { ctx, page } = await session(locale, null)
+    await page.goto(base + '/login')
+    await shot(page, `${L}-login`)
+    await page.getByTestId('login-username').fill('zhangwei')
+    await page.getByTestId('login-password').fill('wrong')
+    await page.getByTestId('login-submit').click()
+    await shot(page, `${L}-login-error`)
+    await ctx.close()
+  }
+  if (want('leader')) {
+    const { ctx, page } = await session(locale, process.env.ZT_SHOTS_LEADER ?? 'leader')
+    await shot(page, `${L}-leader-dashboard`)
+    await page.goto(base + '/system/org')
+    await page.getByTestId('org-tree').getByText(/市场监督管理局$/).first().click()
+    await shot(page, `${L}-leader-org`)
+    await page.getByTestId('org-new-station').click()
+    await page.getByTestId('org-create-submit').click()
+    await shot(page, `${L}-leader-org-create-error`)
+    await page.keyboard.press('Escape')
+    await page.goto(base + '/system/duty')
+    await shot(page, `${L}-leader-duty`)
+    await page.goto(base + '/system/accounts')
+    await shot(page, `${L}-leader-accounts`)
+    await page.goto(base + '/catalog')
+    await shot(page, `${L}-leader-coming-soon`)
+    await page.goto(base + '/security')
+    await shot(page, `${L}-leader-security`)
+    await ctx.close()
+  }
+  if (want('secadmin')) {
+    const { ctx, page } = await session(locale, 'secadmin', true)
+    await page.goto(base + '/system/accounts')
+    await shot(page, `${L}-secadmin-accounts`)
+    await page.locator('#tab-roles').click()
+    await shot(page, `${L}-secadmin-roles`)
+    await ctx.close()
+  }
+  if (want('auditor')) {
+    const { ctx, page } = await session(locale, 'auditor', true)
+    await page.goto(base + '/system/audit')
+    await page.getByTestId('audit-verify').click()
+    await page.locator('.el-table__expand-icon').first().click()
+    await shot(page, `${L}-auditor-audit`)
+    await ctx.close()
+  }
+  if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
+    const { ctx, page } = await session(locale, process.env.ZT_SHOTS_SETUP_USER)
+    await shot(page, `${L}-setup`)
+    await ctx.close()
+  }
+}
+await browser.close()
