@@ -6,7 +6,7 @@ import 'element-plus/theme-chalk/dark/css-vars.css'
 import * as Icons from '@element-plus/icons-vue'
 import App from './App.vue'
 import { router } from './router'
-import { i18n, initLocale, currentLocale } from './i18n'
+import { i18n, initLocale } from './i18n'
 import { configureHttp } from './api/http'
 import { useAuth } from './stores/auth'
 import './styles.css'
@@ -22,7 +22,6 @@ for (const [name, comp] of Object.entries(Icons)) app.component(`ElIcon${name}`,
 
 const auth = useAuth()
 configureHttp({
-  locale: () => currentLocale.value,
   onSessionLost: () => {
     const wasIn = auth.me !== null
     auth.forget()

@@ -1,6 +1,7 @@
 // A thin fetch wrapper: JSON in and out, the session cookie, the UI locale as Accept-Language,
 // one error type for every failure, and hooks for session expiry and forced account steps.
 import type { ApiErrorBody, FieldErrorItem, ListQuery } from './types'
+import { currentLocale } from '@/i18n'
 
 export class ApiError extends Error {
   readonly status: number
@@ -32,7 +33,7 @@ interface Hooks {
 }
 
 const hooks: Hooks = {
-  locale: () => 'zh-CN',
+  locale: () => currentLocale.value,
   onSessionLost: () => {},
   onForcedStep: () => {},
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, buildQuery, configureHttp, request } from '@/api/http'
 import { groupSecret } from '@/utils/format'
+import { currentLocale } from '@/i18n'
 import { unitIds, unitLabel } from '@/utils/org'
 import type { OrgNode } from '@/api/types'
 
@@ -26,7 +27,7 @@ describe('http client', () => {
     const init = (f.mock.calls[0] as unknown as [string, RequestInit])[1]
     expect((init.headers as Record<string, string>)['Accept-Language']).toBe('en')
     expect(init.credentials).toBe('same-origin')
-    configureHttp({ locale: () => 'zh-CN' })
+    configureHttp({ locale: () => currentLocale.value })
   })
 
   it('turns error bodies into ApiError', async () => {
