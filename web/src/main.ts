@@ -2,9 +2,8 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
-import 'element-plus/theme-chalk/dark/css-vars.css'
-import * as Icons from '@element-plus/icons-vue'
 import App from './App.vue'
+import { icons } from './plugins/icons'
 import { router } from './router'
 import { i18n, initLocale } from './i18n'
 import { configureHttp } from './api/http'
@@ -18,7 +17,7 @@ const pinia = createPinia()
 app.use(pinia)
 app.use(i18n)
 app.use(ElementPlus)
-for (const [name, comp] of Object.entries(Icons)) app.component(`ElIcon${name}`, comp)
+app.use(icons)
 
 const auth = useAuth()
 configureHttp({

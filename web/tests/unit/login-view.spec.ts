@@ -5,6 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import ElementPlus from 'element-plus'
 import { i18n, setLocale } from '@/i18n'
 import LoginView from '@/views/LoginView.vue'
+import { icons } from '@/plugins/icons'
 
 type Handler = (url: string, init: RequestInit) => { status: number; body?: unknown }
 
@@ -27,7 +28,7 @@ async function mountLogin(query = '') {
     ],
   })
   await router.push(`/login${query}`)
-  const wrapper = mount(LoginView, { global: { plugins: [router, i18n, ElementPlus] }, attachTo: document.body })
+  const wrapper = mount(LoginView, { global: { plugins: [router, i18n, ElementPlus, icons] }, attachTo: document.body })
   await flushPromises()
   return { wrapper, router }
 }
