@@ -1,0 +1,115 @@
+//! The HTTP API: routers per module, the session context, the error mapping and the OpenAPI
+//! document.
+
+pub mod accounts;
+pub mod audit_log;
+pub mod auth;
+pub mod context;
+pub mod duty;
+pub mod error;
+pub mod extract;
+pub mod org;
+pub mod passwords;
+pub mod ratelimit;
+pub mod state;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use serde::Serialize;
+use utoipa::openapi::OpenApi;
+use utoipa::{OpenApi as _, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use state::AppState;
+
+pub fn shanghai() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Shanghai").expect("the bundled tz database has Asia/Shanghai")
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "直通 Zhitong API", description = "Enterprise service platform for government service stations. Errors share one shape (ErrorBody); lists share page/page_size; updates carry the record's version."),
+    tags(
+        (name = "auth", description = "Sign-in, sessions, the current user"),
+        (name = "org", description = "Regions, bureaus, stations, departments"),
+        (name = "accounts", description = "Accounts, roles, permissions"),
+        (name = "duty", description = "Window duty roster"),
+        (name = "audit", description = "Audit trail (auditor)"),
+        (name = "meta", description = "About this installation"),
+    ),
+    components(schemas(error::ErrorBody, error::FieldErrorBody))
+)]
+struct ApiDoc;
+
+/// About this installation (no sign-in needed).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Meta {
+    pub product: &'static str,
+    pub version: &'static str,
+    /// Demo data loaded: the UI shows a banner and the demo accounts.
+    pub demo: bool,
+}
+
+#[utoipa::path(get, path = "/api/meta", tag = "meta", responses((status = 200, body = Meta)))]
+async fn meta(State(st): State<AppState>) -> error::ApiResult<Json<Meta>> {
+    let mut tx = st.db.read().await?;
+    let demo = zt_db::meta::get(&mut tx, "demo").await?.is_some_and(|v| v == "true");
+    tx.commit().await?;
+    Ok(Json(Meta { product: "直通 · 企业服务平台", version: st.version, demo }))
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError(zt_domain::Error::new(zt_domain::ErrorKind::NotFound, "not_found.route"))
+}
+
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(meta))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::totp_setup))
+        .routes(routes!(auth::totp_enable))
+        .routes(routes!(org::tree))
+        .routes(routes!(org::list_regions, org::create_region))
+        .routes(routes!(org::get_region, org::update_region, org::delete_region))
+        .routes(routes!(org::list_bureaus, org::create_bureau))
+        .routes(routes!(org::get_bureau, org::update_bureau, org::delete_bureau))
+        .routes(routes!(org::list_stations, org::create_station))
+        .routes(routes!(org::get_station, org::update_station, org::delete_station))
+        .routes(routes!(org::list_departments, org::create_department))
+        .routes(routes!(org::get_department, org::update_department, org::delete_department))
+        .routes(routes!(accounts::list, accounts::create))
+        .routes(routes!(accounts::get, accounts::update))
+        .routes(routes!(accounts::disable))
+        .routes(routes!(accounts::enable))
+        .routes(routes!(accounts::unlock))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::set_roles))
+        .routes(routes!(accounts::roles))
+        .routes(routes!(accounts::permissions))
+        .routes(routes!(accounts::set_role_permissions))
+        .routes(routes!(duty::week, duty::assign))
+        .routes(routes!(duty::remove))
+        .routes(routes!(audit_log::list))
+        .routes(routes!(audit_log::verify))
+}
+
+/// The `/api` router (with the context middleware) and its OpenAPI document.
+pub fn router(state: AppState) -> (Router, OpenApi) {
+    let (r, doc) = routes().split_for_parts();
+    let r = r
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).patch(api_not_found).delete(api_not_found))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::context))
+        .with_state(state);
+    (r, doc)
+}
+
+/// The OpenAPI document alone (for `zhitong openapi`).
+pub fn openapi() -> OpenApi {
+    routes().split_for_parts().1
+}

@@ -1,0 +1,54 @@
+//! Server-side sessions. The cookie holds a random token; the table holds only its SHA-256, so a
+//! copy of the database does not yield live sessions.
+
+use crate::{Sql, Ts, Tx};
+use uuid::Uuid;
+use zt_domain::Error;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Session {
+    pub id: String,
+    pub account_id: Uuid,
+    pub created_at: Ts,
+    pub last_seen_at: Ts,
+    pub expires_at: Ts,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+pub async fn insert(tx: &mut Tx, s: &Session) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO session (id, account_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1,$2,$3,$4,$5,$6,$7)")
+            .bind(&s.id)
+            .bind(s.account_id)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .bind(s.expires_at)
+            .bind(s.ip.clone())
+            .bind(s.user_agent.clone()),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> Result<Option<Session>, Error> {
+    tx.opt(&Sql::new("SELECT * FROM session WHERE id = $1").bind(id)).await
+}
+
+pub async fn touch(tx: &mut Tx, id: &str, now: Ts) -> Result<(), Error> {
+    tx.exec(&Sql::new("UPDATE session SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id)).await.map(|_| ())
+}
+
+pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), Error> {
+    tx.exec(&Sql::new("DELETE FROM session WHERE id = $1").bind(id)).await.map(|_| ())
+}
+
+/// Ends every session of an account (logout everywhere, disable, role change).
+pub async fn delete_for_account(tx: &mut Tx, account_id: Uuid) -> Result<u64, Error> {
+    tx.exec(&Sql::new("DELETE FROM session WHERE account_id = $1").bind(account_id)).await
+}
+
+/// Removes sessions past their absolute expiry or idle since before `idle_cutoff`.
+pub async fn purge(tx: &mut Tx, now: Ts, idle_cutoff: Ts) -> Result<u64, Error> {
+    tx.exec(&Sql::new("DELETE FROM session WHERE expires_at <= $1 OR last_seen_at <= $2").bind(now).bind(idle_cutoff)).await
+}

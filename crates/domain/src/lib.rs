@@ -1,0 +1,12 @@
+//! Pure domain types and rules for Zhitong: errors and their message catalogue, the clock,
+//! roles, permissions and data scopes, password policy and TOTP. No IO here.
+
+pub mod auth;
+pub mod check;
+pub mod clock;
+pub mod error;
+pub mod messages;
+pub mod scope;
+pub mod totp;
+
+pub use error::{Error, ErrorKind, FieldError, Result};

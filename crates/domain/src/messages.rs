@@ -1,0 +1,200 @@
+//! The message catalogue: every error and field code in Chinese (default) and English.
+//! Parameters appear as `{name}` and are filled from the error's params.
+
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Picks the language from an `Accept-Language` header: English only when English comes
+    /// before any Chinese tag; Chinese otherwise.
+    pub fn from_accept_language(header: Option<&str>) -> Lang {
+        let Some(h) = header else { return Lang::Zh };
+        for part in h.split(',') {
+            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if tag.starts_with("zh") {
+                return Lang::Zh;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Zh
+    }
+}
+
+/// (code, zh-CN, en)
+pub const CATALOGUE: &[(&str, &str, &str)] = &[
+    ("validation.failed", "提交的数据有误，请按提示修改", "Some fields are invalid; please correct them"),
+    ("internal", "系统内部错误，请联系管理员并提供请求编号 {request_id}", "Internal error; please contact the administrator with request id {request_id}"),
+    ("bad_request.json", "请求内容不是有效的 JSON：{reason}", "The request body is not valid JSON: {reason}"),
+    ("bad_request.query", "查询参数有误：{reason}", "Invalid query parameters: {reason}"),
+    ("bad_request.body_too_large", "请求内容过大", "The request body is too large"),
+    ("not_found.route", "接口不存在", "No such endpoint"),
+    ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
+    ("auth.unauthenticated", "请先登录", "Please sign in"),
+    ("auth.session_expired", "登录已过期，请重新登录", "Your session has expired; please sign in again"),
+    ("auth.invalid_credentials", "用户名或密码错误", "Wrong user name or password"),
+    ("auth.totp_required", "请输入动态验证码", "Enter your one-time code"),
+    ("auth.totp_invalid", "动态验证码错误或已使用", "The one-time code is wrong or was already used"),
+    ("auth.locked", "登录失败次数过多，账号已锁定至 {until_local}", "Too many failed sign-ins; the account is locked until {until_local}"),
+    ("auth.rate_limited", "尝试过于频繁，请 {retry_after} 秒后再试", "Too many attempts; try again in {retry_after} seconds"),
+    ("auth.forbidden", "没有执行此操作的权限", "You are not allowed to do this"),
+    ("auth.password_change_required", "请先修改初始密码", "Please change your initial password first"),
+    ("auth.totp_enrollment_required", "请先绑定动态验证码（双因素认证）", "Please set up two-factor authentication first"),
+    ("auth.totp_required_for_role", "管理员账号必须启用动态验证码", "Administrator accounts must keep two-factor authentication"),
+    ("auth.self_grant", "不能给自己分配角色或权限", "You cannot grant roles or permissions to yourself"),
+    ("auth.admin_role_fixed", "三员角色的权限不可修改", "The permissions of the three administrator roles cannot be changed"),
+    ("csrf.origin", "请求来源不被允许", "Request origin not allowed"),
+    ("scope.not_found", "记录不存在或无权访问", "Record not found"),
+    ("conflict.version", "该记录已被他人修改，请刷新后重试", "The record was changed by someone else; reload and try again"),
+    ("conflict.duplicate", "记录已存在", "The record already exists"),
+    ("conflict.in_use", "该记录仍被其他数据引用，不能删除", "The record is still in use and cannot be deleted"),
+    // field codes
+    ("required", "必填", "Required"),
+    ("too_long", "不能超过 {max} 个字符", "At most {max} characters"),
+    ("out_of_range", "应在 {min} 到 {max} 之间", "Must be between {min} and {max}"),
+    ("invalid_format", "格式不正确", "Invalid format"),
+    ("invalid_type", "类型不正确：{reason}", "Wrong type: {reason}"),
+    ("unknown_field", "不认识的字段", "Unknown field"),
+    ("phone.invalid", "电话号码格式不正确（手机 11 位或区号-号码）", "Invalid phone number (11-digit mobile or area code-number)"),
+    ("email.invalid", "电子邮箱格式不正确", "Invalid e-mail address"),
+    ("date.invalid", "日期格式应为 YYYY-MM-DD", "Dates are written YYYY-MM-DD"),
+    ("date.not_monday", "周起始日应为星期一", "A week starts on a Monday"),
+    ("uuid.invalid", "编号格式不正确", "Invalid identifier"),
+    ("ref.not_found", "引用的记录不存在或无权访问", "The referenced record does not exist or is not visible to you"),
+    ("password.too_short", "密码至少 {min} 位", "The password needs at least {min} characters"),
+    ("password.classes", "密码须包含大写字母、小写字母、数字、符号中的至少三类", "Use at least three of: upper case, lower case, digits, symbols"),
+    ("password.contains_username", "密码不能包含用户名", "The password must not contain the user name"),
+    ("password.common", "密码过于常见，请换一个", "This password is too common"),
+    ("password.wrong_current", "当前密码不正确", "The current password is wrong"),
+    ("password.reused", "新密码不能与当前密码相同", "The new password must differ from the current one"),
+    ("username.invalid", "用户名为 3–32 位小写字母、数字或 . _ -", "User names are 3–32 lower-case letters, digits or . _ -"),
+    ("username.taken", "用户名已被使用", "This user name is taken"),
+    ("role.unknown", "未知角色：{role}", "Unknown role: {role}"),
+    ("role.admin_separation", "系统管理员、安全管理员、审计管理员三员分立，一个账号只能担任其一", "The system, security and audit administrator roles are separate; an account holds at most one"),
+    ("role.admin_exclusive", "三员账号不能兼任业务角色", "An administrator account cannot also hold business roles"),
+    ("role.affiliation_missing", "该角色需要先设置所属单位（局、站点或科室）", "This role needs the account's bureau, station or department first"),
+    ("permission.unknown", "未知权限：{permission}", "Unknown permission: {permission}"),
+    ("permission.admin_only", "权限 {permission} 只属于三员角色", "Permission {permission} belongs to an administrator role only"),
+    ("region.code_invalid", "行政区划代码应为 6 位数字", "Region codes are 6 digits"),
+    ("region.code_taken", "该行政区划代码已存在", "This region code already exists"),
+    ("region.cycle", "上级区划不能是自己或自己的下级", "A region cannot be its own ancestor"),
+    ("station.kind_invalid", "站点类型应为园区、集群、商务载体或镇街", "Station kind must be park, cluster, carrier or town"),
+    ("department.kind_invalid", "部门类型应为科室或所队", "Department kind must be section or team"),
+    ("department.station_bureau_mismatch", "站点不属于该局", "The station does not belong to this bureau"),
+    ("name.taken", "同级下已有同名记录", "A record with this name already exists here"),
+    ("duty.window_out_of_range", "窗口号应在 1 到 {max} 之间", "Window number must be between 1 and {max}"),
+    ("duty.account_not_in_station", "该人员不属于本站点", "This person does not belong to the station"),
+    ("duty.account_busy", "该人员当天已在其他窗口值班", "This person is already on duty at another window that day"),
+    ("duty.taken", "该窗口当天已有值班人员", "Someone is already on duty at this window that day"),
+    ("totp.invalid", "验证码不正确", "The code is not correct"),
+    ("totp.not_set_up", "请先获取密钥", "Request a secret first"),
+    ("account.cannot_disable_self", "不能停用自己的账号", "You cannot disable your own account"),
+];
+
+fn lookup(code: &str, lang: Lang) -> Option<&'static str> {
+    CATALOGUE.iter().find(|(c, _, _)| *c == code).map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
+}
+
+/// Renders `code` in `lang`, filling `{param}` placeholders. An unknown code renders as itself
+/// (a test keeps the catalogue complete for the codes the code base uses).
+pub fn render(code: &str, lang: Lang, params: &Map<String, Value>) -> String {
+    let mut s = lookup(code, lang).unwrap_or(code).to_string();
+    for (k, v) in params {
+        let val = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        s = s.replace(&format!("{{{k}}}"), &val);
+    }
+    s
+}
+
+pub fn is_known(code: &str) -> bool {
+    lookup(code, Lang::Zh).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(Lang::from_accept_language(None), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Zh);
+    }
+
+    #[test]
+    fn render_params() {
+        let mut p = Map::new();
+        p.insert("max".into(), 20.into());
+        assert_eq!(render("too_long", Lang::Zh, &p), "不能超过 20 个字符");
+        assert_eq!(render("too_long", Lang::En, &p), "At most 20 characters");
+    }
+
+    #[test]
+    fn catalogue_codes_unique_and_filled() {
+        let mut seen = std::collections::HashSet::new();
+        for (c, zh, en) in CATALOGUE {
+            assert!(seen.insert(*c), "duplicate code {c}");
+            assert!(!zh.is_empty() && !en.is_empty());
+            // the same placeholders in both languages
+            let ph = |s: &str| {
+                let mut v: Vec<String> = s.split('{').skip(1).filter_map(|x| x.split('}').next().map(String::from)).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(ph(zh), ph(en), "placeholders differ for {c}");
+        }
+    }
+
+    #[test]
+    fn every_code_used_in_the_source_is_in_the_catalogue() {
+        // Scan the workspace sources for string literals that look like error codes we emit.
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        while let Some(p) = stack.pop() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    if !path.ends_with("tests") && !path.ends_with("target") {
+                        stack.push(path);
+                    }
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    let src = std::fs::read_to_string(&path).unwrap();
+                    for marker in ["Error::field(\"", "FieldError::new(\"", "add(\""] {
+                        for chunk in src.split(marker).skip(1) {
+                            // Error::field("field", "code") and FieldError::new("field", "code")
+                            let rest: Vec<&str> = chunk.splitn(4, '"').collect();
+                            if rest.len() >= 3 {
+                                let code = rest[2];
+                                if code.contains('.') || code.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                                    if !code.is_empty() && !is_known(code) && !code.contains(' ') {
+                                        missing.push(format!("{}: {code}", path.display()));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for marker in ["conflict(\"", "unauthenticated(\"", "bad_request(\"", "ErrorKind::Forbidden, \"", "ErrorKind::Validation, \""] {
+                        for chunk in src.split(marker).skip(1) {
+                            let code = chunk.split('"').next().unwrap_or("");
+                            if !is_known(code) {
+                                missing.push(format!("{}: {code}", path.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "codes missing from the catalogue: {missing:#?}");
+    }
+}
