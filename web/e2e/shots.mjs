@@ -28,6 +28,22 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 })
 
+// The server allows 10 sign-in attempts a minute from one address: pace them.
+const attempts = []
+async function paced() {
+  const now = Date.now()
+  while (attempts.length && now - attempts[0] > 60_000) attempts.shift()
+  if (attempts.length >= 8) await new Promise((r) => setTimeout(r, 61_000 - (now - attempts[0])))
+  attempts.push(Date.now())
+}
+// A TOTP code is accepted once: wait for a fresh window after each use.
+let lastWindow = 0
+async function freshCode() {
+  while (Math.floor(Date.now() / 30000) === lastWindow) await new Promise((r) => setTimeout(r, 1000))
+  lastWindow = Math.floor(Date.now() / 30000)
+  return totp()
+}
+
 async function session(locale, user, needsTotp) {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   await ctx.addInitScript((l) => localStorage.setItem('zt.locale', l), locale)
@@ -36,9 +52,11 @@ async function session(locale, user, needsTotp) {
     await page.goto(base + '/login')
     await page.getByTestId('login-username').fill(user)
     await page.getByTestId('login-password').fill('Zhitong@Demo2026')
+    await paced()
     await page.getByTestId('login-submit').click()
     if (needsTotp) {
-      await page.getByTestId('login-totp').fill(totp())
+      await page.getByTestId('login-totp').fill(await freshCode())
+      await paced()
       await page.getByTestId('login-submit').click()
     }
     await page.waitForURL(/dashboard|setup/)
@@ -61,6 +79,7 @@ for (const locale of ['zh-CN', 'en']) {
     await shot(page, `${L}-login`)
     await page.getByTestId('login-username').fill('zhangwei')
     await page.getByTestId('login-password').fill('wrong')
+    await paced()
     await page.getByTestId('login-submit').click()
     await shot(page, `${L}-login-error`)
     await ctx.close()

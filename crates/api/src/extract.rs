@@ -47,8 +47,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
                 let msg = inner.to_string();
                 let (field, code) = if let Some(name) = between(&msg, "missing field `", "`") {
                     (join_path(&path, name), "required")
-                } else if let Some(name) = between(&msg, "unknown field `", "`") {
-                    (join_path(&path, name), "unknown_field")
+                } else if msg.starts_with("unknown field") {
+                    // the path already ends with the unknown field's name
+                    (path.clone(), "unknown_field")
                 } else {
                     (path.clone(), "invalid_type")
                 };

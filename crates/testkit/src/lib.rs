@@ -1,1 +1,212 @@
+//! Test support: start the real application on port 0 against a fresh SQLite file or a fresh
+//! PostgreSQL database, with the demo district as fixture data and a clock the test controls.
+//!
+//! PostgreSQL comes from `TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`);
+//! each test creates its own database and drops it at the end. When the server cannot be
+//! reached the PostgreSQL variant is skipped with a message, except with `CI=true`, where it fails.
 
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use zt_app::{Application, Config};
+use zt_db::Db;
+use zt_domain::clock::TestClock;
+
+pub use serde_json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const PASSWORD: &str = zt_app::demo::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub clock: Arc<TestClock>,
+    pub backend: Backend,
+    cleanup: Option<(String, String)>,
+    _dir: Option<std::path::PathBuf>,
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A fresh, empty database URL for `backend`, or `None` when PostgreSQL is unreachable outside CI.
+pub async fn fresh_database(backend: Backend) -> Option<(String, Option<(String, String)>, Option<std::path::PathBuf>)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("zt-test-{}", uuid::Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Some((format!("sqlite://{}", dir.join("test.db").display()), None, Some(dir)))
+        }
+        Backend::Postgres => {
+            let admin = pg_admin_url();
+            let pool = match sqlx::PgPool::connect(&admin).await {
+                Ok(p) => p,
+                Err(e) => {
+                    if in_ci() {
+                        panic!("CI=true and PostgreSQL at {admin} is unreachable: {e}");
+                    }
+                    eprintln!("SKIPPED: PostgreSQL at {admin} is unreachable ({e}); set TEST_PG_URL or start it");
+                    return None;
+                }
+            };
+            let name = format!("zt_t_{}", uuid::Uuid::now_v7().simple());
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create test database");
+            pool.close().await;
+            let (prefix, _) = admin.rsplit_once('/').expect("TEST_PG_URL names a database");
+            Some((format!("{prefix}/{name}"), Some((admin, name)), None))
+        }
+    }
+}
+
+pub async fn drop_database(admin: &str, name: &str) {
+    if let Ok(pool) = sqlx::PgPool::connect(admin).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&pool).await;
+        pool.close().await;
+    }
+}
+
+impl TestApp {
+    /// Starts the application with the demo district loaded. `None`: PostgreSQL skipped.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let (url, cleanup, dir) = fresh_database(backend).await?;
+        let clock = Arc::new(TestClock::new(jiff::Timestamp::now()));
+        let cfg = Config {
+            database_url: url,
+            bind: "127.0.0.1:0".parse().unwrap(),
+            data_dir: std::env::temp_dir(),
+            demo: true,
+            trust_proxy: false,
+            cookie_secure: None,
+            policy: Default::default(),
+        };
+        let app = Application::build(cfg, clock.clone()).await.expect("application starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state.db.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        Some(TestApp { base, db, clock, backend, cleanup, _dir: dir })
+    }
+
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        if let Some((admin, name)) = &self.cleanup {
+            drop_database(admin, name).await;
+        }
+        if let Some(dir) = &self._dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with its own cookie jar, not signed in.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// The current TOTP code of the demo admin accounts, by the test clock.
+    pub fn totp(&self) -> String {
+        use zt_domain::clock::Clock;
+        zt_domain::totp::code_at(zt_app::demo::DEMO_TOTP_SECRET, self.clock.now().as_second()).unwrap()
+    }
+
+    /// Signs in a demo user (with TOTP for the admin accounts) and returns its client.
+    pub async fn login(&self, username: &str) -> Client {
+        let c = self.client();
+        let admin = matches!(username, "sysadmin" | "secadmin" | "auditor");
+        let mut body = json!({"username": username, "password": PASSWORD});
+        if admin {
+            body["totp"] = json!(self.totp());
+        }
+        let r = c.post(self.url("/api/auth/login")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login {username}: {}", r.text().await.unwrap());
+        if admin {
+            // the next admin login needs the next code: move past this step
+            self.clock.advance_secs(30);
+        }
+        c
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> (StatusCode, Value) {
+        body(c.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, c: &Client, path: &str, v: Value) -> (StatusCode, Value) {
+        body(c.post(self.url(path)).json(&v).send().await.unwrap()).await
+    }
+
+    pub async fn patch(&self, c: &Client, path: &str, v: Value) -> (StatusCode, Value) {
+        body(c.patch(self.url(path)).json(&v).send().await.unwrap()).await
+    }
+
+    pub async fn put(&self, c: &Client, path: &str, v: Value) -> (StatusCode, Value) {
+        body(c.put(self.url(path)).json(&v).send().await.unwrap()).await
+    }
+
+    pub async fn delete(&self, c: &Client, path: &str) -> (StatusCode, Value) {
+        body(c.delete(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// Finds the id of a station (or other org record) by name, as the bureau leader sees it.
+    pub async fn id_by_name(&self, c: &Client, collection: &str, name: &str) -> String {
+        let (s, v) = self.get(c, &format!("/api/{collection}?page_size=200")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["items"].as_array().unwrap().iter().find(|x| x["name"] == name).unwrap_or_else(|| panic!("{name} not in {collection}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Runs raw SQL against the app's database (tests that tamper with stored rows).
+    pub async fn exec_sql(&self, sql: &str) {
+        let mut tx = self.db.write().await.unwrap();
+        tx.exec(&zt_db::Sql::new(sql)).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+pub async fn body(r: Response) -> (StatusCode, Value) {
+    let s = r.status();
+    let text = r.text().await.unwrap();
+    (s, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// The `field → code` pairs of a 422 body.
+pub fn field_codes(v: &Value) -> Vec<(String, String)> {
+    v["fields"].as_array().map(|a| a.iter().map(|f| (f["field"].as_str().unwrap_or("").to_string(), f["code"].as_str().unwrap_or("").to_string())).collect()).unwrap_or_default()
+}
+
+/// Runs one test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($app: &$crate::TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.unwrap();
+                run(&app).await;
+                app.cleanup().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await else { return };
+                run(&app).await;
+                app.cleanup().await;
+            }
+        }
+    };
+}
