@@ -65,7 +65,8 @@ async function session(locale, user, needsTotp) {
 }
 
 const shot = async (page, name) => {
-  await page.waitForTimeout(600)
+  await page.waitForLoadState('networkidle')
+  await page.waitForTimeout(800)
   await page.screenshot({ path: `${out}/${name}.png` })
   console.log(`${out}/${name}.png`)
 }
