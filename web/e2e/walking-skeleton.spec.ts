@@ -78,3 +78,32 @@ test('auditor signs in with TOTP, sees the leader in the audit log, and the chai
   await page.getByTestId('audit-verify').click()
   await expect(page.getByTestId('audit-verify-result')).toContainText('审计日志完整')
 })
+
+test('a station manager puts a specialist on window duty and takes them off again', async ({ page }) => {
+  await login(page, 'zhangjiang')
+  await page.getByTestId('menu-/system/duty').click()
+  await expect(page).toHaveURL(/\/system\/duty$/)
+  await expect(page.getByTestId('duty-station')).toContainText('张江科学城服务直通站')
+  // Four weeks ahead: past the demo roster.
+  const range = page.getByTestId('duty-range')
+  for (let i = 0; i < 4; i++) {
+    const before = await range.innerText()
+    await page.getByTestId('duty-next').click()
+    await expect(range).not.toHaveText(before)
+  }
+  const cell = page.getByTestId('duty-grid').locator('[data-testid^="duty-cell-"][data-testid$="-1"]').first()
+  await expect(cell).toContainText('排班')
+  await cell.getByRole('button', { name: '排班' }).click()
+  const dialog = page.getByTestId('duty-dialog')
+  await expect(dialog).toBeVisible()
+  await dialog.locator('.el-select').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: 'zhangwei' }).click()
+  await dialog.getByTestId('duty-submit').click()
+  await expect(dialog).toBeHidden()
+  await expect(cell).toContainText('张伟')
+
+  await cell.locator('.el-tag__close').click()
+  await page.locator('.el-message-box').getByRole('button').last().click()
+  await expect(cell).toContainText('排班')
+  await expect(cell).not.toContainText('张伟')
+})
