@@ -113,6 +113,14 @@ for (const locale of ['zh-CN', 'en']) {
     await shot(page, `${L}-secadmin-roles`)
     await ctx.close()
   }
+  if (want('sysadmin')) {
+    const { ctx, page } = await session(locale, 'sysadmin', true)
+    await page.goto(base + '/system/accounts')
+    await page.getByTestId('accounts-new').click()
+    await page.getByTestId('account-submit').click()
+    await shot(page, `${L}-sysadmin-account-create-error`)
+    await ctx.close()
+  }
   if (want('auditor')) {
     const { ctx, page } = await session(locale, 'auditor', true)
     await page.goto(base + '/system/audit')
