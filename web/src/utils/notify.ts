@@ -1,5 +1,5 @@
 import { ElMessage } from 'element-plus'
-import { ApiError } from '@/api/http'
+import { ApiError, FORCED_CODES } from '@/api/http'
 import { i18n } from '@/i18n'
 
 /** The message to show for a failure: the server's localized message when it sent one. */
@@ -17,10 +17,11 @@ export function errorText(err: unknown): string {
   return t('common.unknownError')
 }
 
-/** Shows a failure as a toast, except for the ones the app already handles (session lost). */
+/** Shows a failure as a toast, except for the ones the app already handles (session lost,
+ * forced account steps: both navigate away). */
 export function showError(err: unknown): void {
   if (err instanceof ApiError && err.status === 401) return
-  if (err instanceof ApiError && err.status === 403 && err.code.startsWith('auth.')) return
+  if (err instanceof ApiError && err.status === 403 && FORCED_CODES.includes(err.code)) return
   ElMessage.error({ message: errorText(err), grouping: true })
 }
 
