@@ -162,33 +162,13 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
     }
     let now = st.now();
     let mut a = Account {
-        id: Uuid::now_v7(),
-        username: username.clone(),
-        display_name: i.display_name.clone().unwrap_or_default().trim().to_string(),
         phone: clean(i.phone.flatten()),
         email: clean(i.email.flatten()),
         bureau_id: i.bureau_id.flatten(),
         station_id: i.station_id.flatten(),
         department_id: i.department_id.flatten(),
-        password_hash: String::new(),
-        status: "active".into(),
-        failed_count: 0,
-        failed_first_at: None,
-        locked_until: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_enabled: false,
-        totp_last_step: None,
         password_change_required: true,
-        password_changed_at: now,
-        last_login_at: None,
-        last_login_ip: None,
-        prev_login_at: None,
-        prev_login_ip: None,
-        is_demo: false,
-        version: 1,
-        created_at: now,
-        updated_at: now,
+        ..Account::new(&username, i.display_name.as_deref().unwrap_or("").trim(), String::new(), now)
     };
     let mut tx = st.db.write().await?;
     if !username.is_empty() && accounts::by_username(&mut tx, &username).await?.is_some() {

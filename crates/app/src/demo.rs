@@ -69,33 +69,15 @@ impl Ctx {
     #[allow(clippy::too_many_arguments)]
     fn account(&self, username: &str, name: &str, phone: &str, bureau: Option<Uuid>, station: Option<Uuid>, department: Option<Uuid>, hash: &str, admin: bool) -> Account {
         Account {
-            id: Uuid::now_v7(),
-            username: username.into(),
-            display_name: name.into(),
             phone: Some(phone.into()),
             email: Some(format!("{username}@demo.zhitong.local")),
             bureau_id: bureau,
             station_id: station,
             department_id: department,
-            password_hash: hash.into(),
-            status: "active".into(),
-            failed_count: 0,
-            failed_first_at: None,
-            locked_until: None,
             totp_secret: admin.then(|| DEMO_TOTP_SECRET.to_string()),
-            totp_pending: None,
             totp_enabled: admin,
-            totp_last_step: None,
-            password_change_required: false,
-            password_changed_at: self.now,
-            last_login_at: None,
-            last_login_ip: None,
-            prev_login_at: None,
-            prev_login_ip: None,
             is_demo: true,
-            version: 1,
-            created_at: self.now,
-            updated_at: self.now,
+            ..Account::new(username, name, hash.to_string(), self.now)
         }
     }
 }

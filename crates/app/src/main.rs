@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use uuid::Uuid;
 use zt_app::{Application, Config, StartError, demo, open_database, telemetry};
 use zt_db::accounts::{self, Account};
 use zt_db::audit::{self, Entry};
@@ -267,35 +266,7 @@ async fn create_admin(db: &Db, username: &str, display_name: &str, role: &str, p
         Err(e) => return fail(e, 1),
     };
     let now = Ts(SystemClock.now());
-    let a = Account {
-        id: Uuid::now_v7(),
-        username: username.clone(),
-        display_name: display_name.to_string(),
-        phone: None,
-        email: None,
-        bureau_id: None,
-        station_id: None,
-        department_id: None,
-        password_hash: hash,
-        status: "active".into(),
-        failed_count: 0,
-        failed_first_at: None,
-        locked_until: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_enabled: false,
-        totp_last_step: None,
-        password_change_required: generated,
-        password_changed_at: now,
-        last_login_at: None,
-        last_login_ip: None,
-        prev_login_at: None,
-        prev_login_ip: None,
-        is_demo: false,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let a = Account { password_change_required: generated, ..Account::new(&username, display_name, hash, now) };
     let r = async {
         let mut tx = db.write().await?;
         if accounts::by_username(&mut tx, &username).await?.is_some() {

@@ -66,6 +66,39 @@ pub struct Account {
 }
 
 impl Account {
+    /// A new active account with no affiliation, no second factor and no sign-in yet.
+    pub fn new(username: &str, display_name: &str, password_hash: String, now: Ts) -> Account {
+        Account {
+            id: Uuid::now_v7(),
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            phone: None,
+            email: None,
+            bureau_id: None,
+            station_id: None,
+            department_id: None,
+            password_hash,
+            status: "active".into(),
+            failed_count: 0,
+            failed_first_at: None,
+            locked_until: None,
+            totp_secret: None,
+            totp_pending: None,
+            totp_enabled: false,
+            totp_last_step: None,
+            password_change_required: false,
+            password_changed_at: now,
+            last_login_at: None,
+            last_login_ip: None,
+            prev_login_at: None,
+            prev_login_ip: None,
+            is_demo: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn failures(&self) -> FailureState {
         FailureState {
             count: self.failed_count,
