@@ -93,3 +93,30 @@ fn demo_load_gives_working_accounts_and_totp() {
     let code = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
 }
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = temp_dir("sigterm");
+    let url = format!("sqlite://{}", dir.join("s.db").display());
+    let mut child = zhitong()
+        .args(["--database-url", &url, "serve", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // wait until it says it is serving
+    let mut err = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 512];
+    use std::io::Read;
+    while !seen.contains("serving at") {
+        let n = err.read(&mut buf).unwrap();
+        assert!(n > 0, "server exited early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    let code = child.wait().unwrap();
+    assert!(code.success(), "exit status after SIGTERM: {code:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
