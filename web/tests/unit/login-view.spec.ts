@@ -92,6 +92,25 @@ describe('LoginView', () => {
     expect(err.text()).toContain('2026年11月25日 14:35')
   })
 
+  it('does not repeat a lock time the server message already names', async () => {
+    stubFetch((url) =>
+      url.startsWith('/api/meta')
+        ? { status: 200, body: { demo: false } }
+        : {
+            status: 423,
+            body: { code: 'auth.locked', message: '账号已锁定至 2026-11-25 14:35', fields: [], params: { until: '2026-11-25T06:35:00Z', until_local: '2026-11-25 14:35' } },
+          },
+    )
+    const { wrapper } = await mountLogin()
+    await input(wrapper, 'login-username').setValue('leader')
+    await input(wrapper, 'login-password').setValue('x')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const err = wrapper.find('[data-testid="login-error"]')
+    expect(err.text()).toContain('账号已锁定至 2026-11-25 14:35')
+    expect(err.text()).not.toContain('请于')
+  })
+
   it('says the session expired after a redirect', async () => {
     stubFetch(() => ({ status: 200, body: { demo: false } }))
     const { wrapper } = await mountLogin('?expired=1')
