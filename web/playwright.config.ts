@@ -16,7 +16,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: 'list',
+  reporter: [['list'], ['./tools/playwright-summary.ts']],
   forbidOnly: Boolean(process.env.CI),
   use: {
     baseURL,

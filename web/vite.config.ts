@@ -43,5 +43,6 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['tests/unit/**/*.spec.ts'],
+    reporters: ['default', './tools/vitest-summary.ts'],
   },
 })
