@@ -41,8 +41,8 @@ passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 log "web unit tests (vitest)"
 (cd web && npx vitest run) 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}; [ "$rc" -ne 0 ] && status=1
-p=$(grep -E '^ +Tests +' "$LOG" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' | head -1)
-f=$(grep -E '^ +Tests +' "$LOG" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' | head -1)
+p=$(grep -E '^vitest: [0-9]+ passed' "$LOG" | sed -E 's/^vitest: ([0-9]+) passed.*/\1/' | tail -1)
+f=$(grep -E '^vitest: [0-9]+ passed' "$LOG" | sed -E 's/.* ([0-9]+) failed.*/\1/' | tail -1)
 [ "$rc" -ne 0 ] && [ -z "$f" ] && f=1
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 
@@ -50,8 +50,8 @@ passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 log "browser tests (Playwright + /usr/bin/chromium)"
 (cd web && ZT_BIN=../target/debug/zhitong ZT_E2E_UI=embedded npx playwright test) 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}; [ "$rc" -ne 0 ] && status=1
-p=$(grep -E '^ +[0-9]+ passed' "$LOG" | grep -oE '[0-9]+' | head -1)
-f=$(grep -E '^ +[0-9]+ failed' "$LOG" | grep -oE '[0-9]+' | head -1)
+p=$(grep -E '^playwright: [0-9]+ passed' "$LOG" | sed -E 's/^playwright: ([0-9]+) passed.*/\1/' | tail -1)
+f=$(grep -E '^playwright: [0-9]+ passed' "$LOG" | sed -E 's/.* ([0-9]+) failed.*/\1/' | tail -1)
 [ "$rc" -ne 0 ] && [ -z "$f" ] && f=1
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 
