@@ -82,6 +82,26 @@ pub async fn week(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Q(q
     Ok(Json(Week { station_id: id, week_start: start, window_count: station.window_count, days, entries }))
 }
 
+/// A person who can sit at a station's window.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub display_name: String,
+    pub username: String,
+}
+
+/// The active staff of a station, for planning its duty (needs `roster.read`, not `account.read`).
+#[utoipa::path(get, path = "/api/stations/{id}/staff", tag = "duty", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<StaffMember>)))]
+pub async fn staff(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<Vec<StaffMember>>> {
+    s.actor.require("roster.read")?;
+    let mut tx = st.db.read().await?;
+    let _: Station = visible(&mut tx, "station", Some(&s.actor.scope), id).await?;
+    let f = accounts::Filter { station_id: Some(id), status: Some("active".into()), ..Default::default() };
+    let (rows, _) = accounts::list(&mut tx, &Scope::All, &f, 500, 0).await?;
+    tx.commit().await?;
+    Ok(Json(rows.into_iter().map(|a| StaffMember { id: a.id, display_name: a.display_name, username: a.username }).collect()))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DutyInput {

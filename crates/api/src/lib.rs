@@ -95,6 +95,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::set_role_permissions))
         .routes(routes!(duty::week, duty::assign))
         .routes(routes!(duty::remove))
+        .routes(routes!(duty::staff))
         .routes(routes!(audit_log::list))
         .routes(routes!(audit_log::verify))
 }

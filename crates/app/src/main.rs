@@ -73,6 +73,9 @@ struct ServeArgs {
     /// Mark the session cookie Secure (default: yes unless listening on loopback).
     #[arg(long, env = "ZT_COOKIE_SECURE")]
     cookie_secure: Option<bool>,
+    /// Sign-in attempts allowed per minute from one address (等保 practice: 10).
+    #[arg(long, env = "ZT_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
+    login_attempts_per_minute: u32,
 }
 
 /// `zhitong` with no subcommand serves, with the same flags' environment fallbacks.
@@ -207,7 +210,7 @@ async fn serve(url: String, data_dir: PathBuf, args: ServeArgs) -> ExitCode {
         demo: args.demo,
         trust_proxy: args.trust_proxy,
         cookie_secure: args.cookie_secure,
-        policy: Default::default(),
+        policy: zt_domain::auth::SecurityPolicy { login_attempts_per_minute_per_ip: args.login_attempts_per_minute.max(1), ..Default::default() },
     };
     let app = match Application::build(cfg, Arc::new(SystemClock)).await {
         Ok(app) => app,

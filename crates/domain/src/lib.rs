@@ -5,6 +5,7 @@ pub mod auth;
 pub mod check;
 pub mod clock;
 pub mod error;
+pub mod ident;
 pub mod messages;
 pub mod scope;
 pub mod totp;

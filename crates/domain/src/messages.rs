@@ -94,6 +94,18 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("duty.taken", "该窗口当天已有值班人员", "Someone is already on duty at this window that day"),
     ("totp.invalid", "验证码不正确", "The code is not correct"),
     ("totp.not_set_up", "请先获取密钥", "Request a secret first"),
+    ("uscc.length", "统一社会信用代码应为 18 位（当前 {length} 位）", "A unified social credit code has 18 characters (this one has {length})"),
+    ("uscc.charset", "统一社会信用代码第 {position} 位“{char}”不是允许的字符（不用 I、O、S、V、Z）", "Character {position} (\"{char}\") is not allowed in a unified social credit code (no I, O, S, V, Z)"),
+    ("uscc.authority", "登记管理部门代码“{char}”无效", "Unknown registration authority code \"{char}\""),
+    ("uscc.type", "机构类别代码“{char}”与登记管理部门不符", "Organisation type \"{char}\" does not belong to this registration authority"),
+    ("uscc.region", "第 3–8 位应为 6 位行政区划代码", "Characters 3–8 must be a 6-digit region code"),
+    ("uscc.org_check", "组织机构代码校验位错误：第 17 位应为“{expected}”", "The organisation code check character is wrong: character 17 should be \"{expected}\""),
+    ("uscc.check_char", "校验位错误：第 18 位应为“{expected}”，不是“{got}”", "Wrong check character: character 18 should be \"{expected}\", not \"{got}\""),
+    ("uscc.taken", "该统一社会信用代码已登记：{name}", "This code is already registered: {name}"),
+    ("excel.mangled_number", "数字被表格软件改成了科学计数法（如 9.13501E+17），请把该列设为文本后重新填写", "A spreadsheet turned this number into scientific notation (e.g. 9.13501E+17); format the column as text and enter it again"),
+    ("id_number.format", "身份证号应为 18 位（最后一位可为 X）", "An ID number has 18 characters (the last may be X)"),
+    ("id_number.birth_date", "身份证号中的出生日期无效", "The birth date in this ID number is not a real date"),
+    ("id_number.check_char", "身份证号校验位错误，应为“{expected}”", "Wrong ID number check character; expected \"{expected}\""),
     ("account.cannot_disable_self", "不能停用自己的账号", "You cannot disable your own account"),
 ];
 

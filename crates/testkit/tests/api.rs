@@ -422,8 +422,15 @@ both!(duty_roster_rules, |app| {
     // the default week is this week, with the demo rota in it
     let (_, this_week) = app.get(&mgr, &format!("/api/stations/{zj}/duty")).await;
     assert!(!this_week["entries"].as_array().unwrap().is_empty());
-    // a specialist reads but does not plan
+    // a specialist reads but does not plan; the staff list needs no account permission
     let zw = app.login("zhangwei").await;
+    let (s, staff) = app.get(&zw, &format!("/api/stations/{zj}/staff")).await;
+    assert_eq!(s, StatusCode::OK);
+    let names: Vec<&str> = staff.as_array().unwrap().iter().map(|x| x["display_name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(names.contains(&"李娜") && !names.contains(&"赵磊"));
+    let jq = app.id_by_name(&leader, "stations", "金桥开发区服务直通站").await;
+    assert_eq!(app.get(&zw, &format!("/api/stations/{jq}/staff")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.get(&zw, &format!("/api/stations/{zj}/duty")).await.0, StatusCode::OK);
     let entry = e["id"].as_str().unwrap();
     assert_eq!(app.delete(&zw, &format!("/api/duty/{entry}")).await.0, StatusCode::FORBIDDEN);
