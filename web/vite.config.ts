@@ -34,6 +34,7 @@ export default defineConfig({
       output: {
         manualChunks(id: string) {
           if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) return 'element-plus'
+          if (/node_modules\/(echarts|zrender|vue-echarts)\//.test(id)) return 'echarts'
           if (id.includes('node_modules')) return 'vendor'
           return undefined
         },

@@ -113,6 +113,85 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return data as T
 }
 
+async function failure(res: Response, opts: { quiet401?: boolean } = {}): Promise<ApiError> {
+  let b: Partial<ApiErrorBody> = {}
+  try {
+    const data: unknown = JSON.parse(await res.text())
+    if (data && typeof data === 'object') b = data as Partial<ApiErrorBody>
+  } catch {
+    /* not JSON */
+  }
+  const err = new ApiError(res.status, {
+    code: b.code ?? `http.${res.status}`,
+    message: b.message ?? '',
+    fields: b.fields,
+    params: b.params,
+    request_id: b.request_id,
+  })
+  if (res.status === 401 && SESSION_CODES.includes(err.code) && !opts.quiet401) hooks.onSessionLost(err.code)
+  else if (res.status === 403 && FORCED_CODES.includes(err.code)) hooks.onForcedStep(err.code)
+  return err
+}
+
+function baseHeaders(): Record<string, string> {
+  return { 'Accept-Language': hooks.locale() === 'en' ? 'en' : 'zh-CN' }
+}
+
+/** POSTs a multipart form (file upload); the answer is JSON. */
+export async function upload<T>(path: string, form: FormData, query?: RequestOptions['query']): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path + buildQuery(query), {
+      method: 'POST',
+      headers: { ...baseHeaders(), Accept: 'application/json' },
+      body: form,
+      credentials: 'same-origin',
+    })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: '' })
+  }
+  if (!res.ok) throw await failure(res)
+  const text = await res.text()
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+/** The file name a Content-Disposition header offers (RFC 6266 filename* first). */
+export function dispositionFilename(header: string | null): string | null {
+  if (!header) return null
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''))
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header)
+  return plain ? plain[1].trim() : null
+}
+
+/** GETs a file and hands it to the browser as a download; API errors are thrown as usual. */
+export async function download(path: string, query?: RequestOptions['query'], fallbackName = 'download'): Promise<string> {
+  let res: Response
+  try {
+    res = await fetch(path + buildQuery(query), { headers: baseHeaders(), credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: '' })
+  }
+  if (!res.ok) throw await failure(res)
+  const blob = await res.blob()
+  const name = dispositionFilename(res.headers.get('Content-Disposition')) ?? fallbackName
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return name
+}
+
 export const http = {
   get: <T>(path: string, query?: RequestOptions['query'], opts: RequestOptions = {}) =>
     request<T>('GET', path, { ...opts, query }),

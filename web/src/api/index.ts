@@ -1,10 +1,27 @@
 // One function per endpoint of the contract.
-import { http } from './http'
+import { download, http, upload } from './http'
 import type {
   Account,
   AuditRow,
   AuditVerify,
   Bureau,
+  Certificate,
+  Contact,
+  Enterprise,
+  EnterpriseInput,
+  EnterpriseSummary,
+  GradeChange,
+  GradeDef,
+  ImportMode,
+  ImportResult,
+  IpAsset,
+  Job,
+  LabelDef,
+  LabelPeriod,
+  TimelineEntry,
+  Unmasked,
+  YearFigures,
+  FigureValues,
   Department,
   DutyEntry,
   DutyWeek,
@@ -73,6 +90,49 @@ export const api = {
   assignDuty: (stationId: Id, body: { date: string; window_no: number; account_id: Id; note?: string }) =>
     http.post<DutyEntry>(`/api/stations/${stationId}/duty`, body),
   clearDuty: (id: Id) => http.del(`/api/duty/${id}`),
+
+  enterprises: {
+    list: (q?: ListQuery) => http.get<Page<EnterpriseSummary>>('/api/enterprises', q),
+    get: (id: Id) => http.get<Enterprise>(`/api/enterprises/${id}`),
+    byUscc: (uscc: string) => http.get<Enterprise>(`/api/enterprises/by-uscc/${encodeURIComponent(uscc)}`),
+    create: (body: EnterpriseInput) => http.post<Enterprise>('/api/enterprises', body),
+    update: (id: Id, body: EnterpriseInput & { version: number }) => http.patch<Enterprise>(`/api/enterprises/${id}`, body),
+    unmask: (id: Id) => http.post<Unmasked>(`/api/enterprises/${id}/unmask`),
+    labels: (id: Id) => http.get<LabelPeriod[]>(`/api/enterprises/${id}/labels`),
+    addLabel: (id: Id, body: { label: string; valid_from: string; valid_to?: string | null; note?: string | null }) =>
+      http.post<LabelPeriod>(`/api/enterprises/${id}/labels`, body),
+    updateLabel: (periodId: Id, body: { valid_to: string | null; note?: string | null; version?: number }) =>
+      http.patch<LabelPeriod>(`/api/enterprise-labels/${periodId}`, body),
+    grades: (id: Id) => http.get<GradeChange[]>(`/api/enterprises/${id}/grades`),
+    changeGrade: (id: Id, body: { grade: string; effective_on: string; reason: string }) =>
+      http.post<GradeChange>(`/api/enterprises/${id}/grades`, body),
+    contacts: (id: Id) => http.get<Contact[]>(`/api/enterprises/${id}/contacts`),
+    addContact: (id: Id, body: Create<Contact>) => http.post<Contact>(`/api/enterprises/${id}/contacts`, body),
+    updateContact: (cid: Id, body: Patch<Contact>) => http.patch<Contact>(`/api/enterprise-contacts/${cid}`, body),
+    removeContact: (cid: Id) => http.del(`/api/enterprise-contacts/${cid}`),
+    certificates: (id: Id) => http.get<Certificate[]>(`/api/enterprises/${id}/certificates`),
+    addCertificate: (id: Id, body: Create<Certificate>) => http.post<Certificate>(`/api/enterprises/${id}/certificates`, body),
+    updateCertificate: (cid: Id, body: Patch<Certificate>) => http.patch<Certificate>(`/api/certificates/${cid}`, body),
+    removeCertificate: (cid: Id) => http.del(`/api/certificates/${cid}`),
+    ipAssets: (id: Id) => http.get<IpAsset[]>(`/api/enterprises/${id}/ip-assets`),
+    addIpAsset: (id: Id, body: Create<IpAsset>) => http.post<IpAsset>(`/api/enterprises/${id}/ip-assets`, body),
+    updateIpAsset: (aid: Id, body: Patch<IpAsset>) => http.patch<IpAsset>(`/api/ip-assets/${aid}`, body),
+    removeIpAsset: (aid: Id) => http.del(`/api/ip-assets/${aid}`),
+    figures: (id: Id) => http.get<YearFigures[]>(`/api/enterprises/${id}/figures`),
+    putFigures: (id: Id, year: number, body: Partial<FigureValues>) => http.put<YearFigures>(`/api/enterprises/${id}/figures/${year}`, body),
+    timeline: (id: Id, q: ListQuery) => http.get<Page<TimelineEntry>>(`/api/enterprises/${id}/timeline`, q),
+    template: () => download('/api/enterprises/import/template', undefined, 'enterprise-import-template.xlsx'),
+    import: (file: File, mode: ImportMode) => {
+      const form = new FormData()
+      form.append('file', file, file.name)
+      return upload<{ job_id: Id }>('/api/enterprises/import', form, { mode })
+    },
+    export: (q: ListQuery, format: 'xlsx' | 'csv') => download('/api/enterprises/export', { ...q, format }, `enterprises.${format}`),
+  },
+  labels: () => http.get<LabelDef[]>('/api/labels'),
+  grades: () => http.get<GradeDef[]>('/api/grades'),
+  job: <R = ImportResult>(id: Id) => http.get<Job<R>>(`/api/jobs/${id}`),
+  jobErrors: (id: Id) => download(`/api/jobs/${id}/errors.xlsx`, undefined, `import-errors-${id}.xlsx`),
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

@@ -200,3 +200,195 @@ export interface AuditVerify {
   broken_at_seq: number | null
   reason: string | null
 }
+
+// ---- Enterprise growth archive (一企一档) ----
+
+export type EnterpriseSize = 'above' | 'below'
+export const ENTERPRISE_SIZES: EnterpriseSize[] = ['above', 'below']
+export type EnterpriseStage = 'startup' | 'growth' | 'mature'
+export const ENTERPRISE_STAGES: EnterpriseStage[] = ['startup', 'growth', 'mature']
+
+export interface EnterpriseSummary {
+  id: Id
+  uscc: string
+  name: string
+  station_id: Id | null
+  station_name: string | null
+  industry_code: string | null
+  industry_name: string | null
+  size: EnterpriseSize
+  stage: EnterpriseStage
+  grade: string | null
+  labels: string[]
+  expiring_certificates: number
+  registered_on: string | null
+  updated_at: string
+}
+
+export interface FormerName {
+  name: string
+  until: string | null
+}
+
+export interface Enterprise extends EnterpriseSummary {
+  former_names: FormerName[]
+  registered_address: string | null
+  operating_address: string | null
+  cluster: string | null
+  upgrade_potential: boolean
+  legal_rep_name: string | null
+  /** Masked (110105********002X) or null. */
+  legal_rep_id_number: string | null
+  /** Masked (138****5678) or null. */
+  legal_rep_phone: string | null
+  version: number
+  created_at: string
+}
+
+export interface EnterpriseInput {
+  uscc?: string
+  name?: string
+  registered_on?: string | null
+  registered_address?: string | null
+  operating_address?: string | null
+  station_id?: Id | null
+  cluster?: string | null
+  industry_code?: string | null
+  industry_name?: string | null
+  size?: EnterpriseSize
+  upgrade_potential?: boolean
+  stage?: EnterpriseStage
+  legal_rep_name?: string | null
+  legal_rep_id_number?: string | null
+  legal_rep_phone?: string | null
+}
+
+export interface Unmasked {
+  legal_rep_id_number: string | null
+  legal_rep_phone: string | null
+  contacts: { id: Id; phone: string | null }[]
+}
+
+export interface LabelDef {
+  code: string
+  name_zh: string
+  name_en: string
+  builtin: boolean
+}
+
+export interface GradeDef {
+  code: string
+  name_zh: string
+  name_en: string
+}
+
+export interface LabelPeriod {
+  id: Id
+  label: string
+  valid_from: string
+  valid_to: string | null
+  note: string | null
+  version?: number
+}
+
+export interface GradeChange {
+  id: Id
+  grade: string
+  effective_on: string
+  reason: string
+  actor_name: string | null
+  created_at: string
+}
+
+export type ContactRole = 'liaison' | 'policy_expert' | 'cqo' | 'other'
+export const CONTACT_ROLES: ContactRole[] = ['liaison', 'policy_expert', 'cqo', 'other']
+
+export interface Contact {
+  id: Id
+  role: ContactRole
+  name: string
+  position: string | null
+  /** Masked. */
+  phone: string | null
+  email: string | null
+  note: string | null
+  version: number
+}
+
+export interface Certificate {
+  id: Id
+  kind: string
+  name: string
+  number: string | null
+  issuer: string | null
+  issued_on: string | null
+  expires_on: string | null
+  version: number
+}
+
+export type IpKind = 'invention' | 'utility_model' | 'design' | 'trademark' | 'software'
+export const IP_KINDS: IpKind[] = ['invention', 'utility_model', 'design', 'trademark', 'software']
+export type IpStatus = 'pending' | 'granted' | 'expired' | 'transferred'
+export const IP_STATUSES: IpStatus[] = ['pending', 'granted', 'expired', 'transferred']
+
+export interface IpAsset {
+  id: Id
+  kind: IpKind
+  number: string | null
+  title: string
+  filed_on: string | null
+  granted_on: string | null
+  status: IpStatus
+  version: number
+}
+
+export const FIGURE_FIELDS = ['revenue', 'rd_spend', 'employees', 'tax_paid', 'output_value'] as const
+export type FigureField = (typeof FIGURE_FIELDS)[number]
+
+export type FigureValues = Record<FigureField, number | null>
+
+export interface YearFigures extends FigureValues {
+  year: number
+  /** Ratio against the previous year (0.125 = +12.5 %), null when there is nothing to compare. */
+  growth: Record<FigureField, number | null>
+}
+
+export interface TimelineEntry {
+  id: Id
+  at: string
+  kind: string
+  summary: string
+  actor_name: string | null
+  ref_type: string | null
+  ref_id: string | null
+}
+
+export type ImportMode = 'dry_run' | 'all_or_nothing' | 'valid_only'
+export const IMPORT_MODES: ImportMode[] = ['dry_run', 'all_or_nothing', 'valid_only']
+
+export interface ImportRowError {
+  row: number
+  column: string | null
+  code: string
+  message: string
+}
+
+export interface ImportResult {
+  rows: number
+  valid: number
+  invalid: number
+  written: number
+  errors: ImportRowError[]
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed'
+
+export interface Job<R = unknown> {
+  id: Id
+  kind: string
+  status: JobStatus
+  progress: number
+  total: number | null
+  result: R | null
+  error?: string | null
+}

@@ -10,6 +10,8 @@ declare module 'vue-router' {
     title?: string
     /** At least one of these permissions. */
     anyOf?: string[]
+    /** The menu item a page belongs to when it is not one itself (highlight, breadcrumb). */
+    menu?: string
   }
 }
 
@@ -32,6 +34,18 @@ export const routes: RouteRecordRaw[] = [
       { path: 'dashboard', name: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { title: 'menu.dashboard' } },
       { path: 'security', name: 'security', component: () => import('@/views/account/SecurityView.vue'), meta: { title: 'menu.security' } },
       ...comingSoon,
+      {
+        path: 'enterprises',
+        name: 'enterprises',
+        component: () => import('@/views/enterprises/EnterpriseListView.vue'),
+        meta: { title: 'menu.enterprises', anyOf: ['enterprise.read'] },
+      },
+      {
+        path: 'archive/:id',
+        name: 'archive',
+        component: () => import('@/views/enterprises/EnterpriseProfileView.vue'),
+        meta: { title: 'ent.profile', anyOf: ['enterprise.read'], menu: '/enterprises' },
+      },
       { path: 'system/org', component: () => import('@/views/system/OrgView.vue'), meta: { title: 'menu.org', anyOf: ['org.read'] } },
       {
         path: 'system/accounts',

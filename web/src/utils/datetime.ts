@@ -132,3 +132,12 @@ export function shanghaiToIso(d: Date): string {
   const s = String(d.getSeconds()).padStart(2, '0')
   return `${y}-${mo}-${day}T${h}:${mi}:${s}+08:00`
 }
+
+/** A calendar date (YYYY-MM-DD, no time zone): "2026年3月5日" / "2026-03-05"; "—" when empty. */
+export function formatYmd(v: string | null | undefined, locale: string): string {
+  if (!v) return '—'
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v)
+  if (!m) return v
+  if (locale === 'en') return `${m[1]}-${m[2]}-${m[3]}`
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`
+}

@@ -22,7 +22,7 @@ const business = (...future: string[]) => [...future, 'enterprise.read']
 
 export const MENU: MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'Odometer' },
-  { path: '/enterprises', title: 'menu.enterprises', icon: 'OfficeBuilding', anyOf: ['enterprise.read'], comingSoon: true },
+  { path: '/enterprises', title: 'menu.enterprises', icon: 'OfficeBuilding', anyOf: ['enterprise.read'] },
   { path: '/catalog', title: 'menu.catalog', icon: 'Tickets', anyOf: business('catalog.read'), comingSoon: true },
   { path: '/requests', title: 'menu.requests', icon: 'Stamp', anyOf: business('request.read'), comingSoon: true },
   { path: '/visits', title: 'menu.visits', icon: 'ChatDotSquare', anyOf: business('visit.read', 'need.read'), comingSoon: true },
