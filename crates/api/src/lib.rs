@@ -2,6 +2,7 @@
 //! document.
 
 pub mod accounts;
+pub mod archive;
 pub mod audit_log;
 pub mod auth;
 pub mod context;
@@ -38,6 +39,7 @@ pub fn shanghai() -> jiff::tz::TimeZone {
         (name = "accounts", description = "Accounts, roles, permissions"),
         (name = "duty", description = "Window duty roster"),
         (name = "audit", description = "Audit trail (auditor)"),
+        (name = "archive", description = "Enterprise growth archive (一企一档)"),
         (name = "meta", description = "About this installation"),
     ),
     components(schemas(error::ErrorBody, error::FieldErrorBody))
@@ -98,6 +100,24 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(duty::staff))
         .routes(routes!(audit_log::list))
         .routes(routes!(audit_log::verify))
+        .routes(routes!(archive::list, archive::create))
+        .routes(routes!(archive::get, archive::update))
+        .routes(routes!(archive::by_uscc))
+        .routes(routes!(archive::unmask))
+        .routes(routes!(archive::label_defs))
+        .routes(routes!(archive::grade_defs))
+        .routes(routes!(archive::labels, archive::add_label))
+        .routes(routes!(archive::end_label))
+        .routes(routes!(archive::grades, archive::add_grade))
+        .routes(routes!(archive::contacts, archive::add_contact))
+        .routes(routes!(archive::update_contact, archive::delete_contact))
+        .routes(routes!(archive::certificates, archive::add_certificate))
+        .routes(routes!(archive::update_certificate, archive::delete_certificate))
+        .routes(routes!(archive::ip_assets, archive::add_ip))
+        .routes(routes!(archive::update_ip, archive::delete_ip))
+        .routes(routes!(archive::figures))
+        .routes(routes!(archive::put_figures))
+        .routes(routes!(archive::timeline))
 }
 
 /// The `/api` router (with the context middleware) and its OpenAPI document.

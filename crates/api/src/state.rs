@@ -5,6 +5,7 @@ use std::sync::Arc;
 use zt_db::Db;
 use zt_domain::auth::SecurityPolicy;
 use zt_domain::clock::Clock;
+use zt_domain::crypto::Cipher;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,10 +17,17 @@ pub struct AppState {
     pub trust_proxy: bool,
     pub login_limiter: Arc<RateLimiter>,
     pub version: &'static str,
+    /// Encrypts personal data at rest.
+    pub cipher: Arc<Cipher>,
 }
 
 impl AppState {
     pub fn now(&self) -> zt_db::Ts {
         zt_db::Ts(self.clock.now())
+    }
+
+    /// Today in Beijing.
+    pub fn today(&self) -> zt_db::Day {
+        zt_db::Day(self.clock.now().to_zoned(crate::shanghai()).date())
     }
 }

@@ -11,6 +11,10 @@ use zt_db::org::{self, Bureau, Department, Region, Station};
 use zt_db::{Day, Db, Ts, Tx, duty, meta};
 use zt_domain::Error;
 use zt_domain::clock::Clock;
+use zt_domain::crypto::Cipher;
+
+/// How many enterprises the demo district has.
+pub const DEMO_ENTERPRISES: usize = 2000;
 
 pub const DEMO_PASSWORD: &str = "Zhitong@Demo2026";
 /// TOTP secret of the three demo admin accounts (base32).
@@ -24,11 +28,11 @@ pub async fn is_empty(db: &Db) -> Result<bool, Error> {
 }
 
 /// Loads the demo district when the database holds no accounts and no regions yet.
-pub async fn load_if_empty(db: &Db, clock: &dyn Clock) -> Result<bool, Error> {
+pub async fn load_if_empty(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usize) -> Result<bool, Error> {
     if !is_empty(db).await? {
         return Ok(false);
     }
-    load(db, clock).await?;
+    load(db, clock, cipher, enterprises).await?;
     Ok(true)
 }
 
@@ -87,7 +91,7 @@ async fn add_account(tx: &mut Tx, a: &Account, roles: &[&str]) -> Result<(), Err
     accounts::set_roles(tx, a.id, &roles.iter().map(|r| r.to_string()).collect::<Vec<_>>()).await
 }
 
-pub async fn load(db: &Db, clock: &dyn Clock) -> Result<(), Error> {
+pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usize) -> Result<(), Error> {
     let c = Ctx { now: Ts(clock.now()) };
     let hash = zt_api::passwords::hash(DEMO_PASSWORD)?;
     let mut tx = db.write().await?;
@@ -166,6 +170,9 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> Result<(), Error> {
         }
     }
 
+    let stations = [(zj.id, 45), (jq.id, 25), (bio.id, 20), (cs.id, 10)];
+    let n = crate::demo_archive::generate(&mut tx, cipher, c.now, today, &stations, enterprises, 20261125, 0).await?;
+
     meta::set(&mut tx, "demo", "true").await?;
     audit::append(
         &mut tx,
@@ -177,7 +184,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> Result<(), Error> {
             target_type: "system".into(),
             target_id: None,
             summary: "载入演示数据：浦东新区（演示）".into(),
-            detail: json!({"accounts": accounts_list.len(), "stations": 4, "departments": 6}),
+            detail: json!({"accounts": accounts_list.len(), "stations": 4, "departments": 6, "enterprises": n}),
             ip: None,
             request_id: None,
         },

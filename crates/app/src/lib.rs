@@ -2,6 +2,7 @@
 //! tests), telemetry, the embedded web UI, demo data and background housekeeping.
 
 pub mod demo;
+pub mod demo_archive;
 pub mod telemetry;
 pub mod web;
 
@@ -38,12 +39,45 @@ pub struct Config {
     /// `None`: Secure cookies unless listening on loopback.
     pub cookie_secure: Option<bool>,
     pub policy: SecurityPolicy,
+    /// The key that encrypts personal data at rest (see `load_data_key`).
+    pub data_key: [u8; 32],
+    /// How many enterprises the demo district gets (tests use fewer).
+    pub demo_enterprises: usize,
 }
 
 impl Config {
     pub fn default_database_url(data_dir: &std::path::Path) -> String {
         format!("sqlite://{}", data_dir.join("zhitong.db").display())
     }
+}
+
+/// The data key: `ZT_DATA_KEY` (base64 of 32 bytes; required for several instances sharing a
+/// PostgreSQL database), else `<data-dir>/data.key`, created with mode 0600 on first start.
+/// Losing it makes the encrypted personal data unreadable: back it up with the database.
+pub fn load_data_key(data_dir: &std::path::Path) -> Result<[u8; 32], String> {
+    use base64::Engine;
+    let decode = |s: &str| -> Result<[u8; 32], String> {
+        let v = base64::engine::general_purpose::STANDARD.decode(s.trim()).map_err(|e| format!("data key is not base64: {e}"))?;
+        v.try_into().map_err(|_| "data key must be 32 bytes".to_string())
+    };
+    if let Ok(k) = std::env::var("ZT_DATA_KEY") {
+        return decode(&k);
+    }
+    let path = data_dir.join("data.key");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        return decode(&s);
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let key = zt_domain::crypto::Cipher::generate_key();
+    let text = base64::engine::general_purpose::STANDARD.encode(key);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    use std::io::Write;
+    let mut f = opts.open(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(key)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +111,7 @@ impl Application {
     pub async fn build(cfg: Config, clock: Arc<dyn Clock>) -> Result<Application, StartError> {
         let db = open_database(&cfg.database_url).await?;
         if cfg.demo {
-            demo::load_if_empty(&db, clock.as_ref()).await?;
+            demo::load_if_empty(&db, clock.as_ref(), &zt_domain::crypto::Cipher::new(&cfg.data_key), cfg.demo_enterprises).await?;
         }
         Self::with_db(cfg, db, clock).await
     }
@@ -94,6 +128,7 @@ impl Application {
             trust_proxy: cfg.trust_proxy,
             login_limiter: Arc::new(RateLimiter::new(cfg.policy.login_attempts_per_minute_per_ip, Duration::from_secs(60))),
             version: VERSION,
+            cipher: Arc::new(zt_domain::crypto::Cipher::new(&cfg.data_key)),
         };
         let router = build_router(state.clone());
         Ok(Application { listener, router, state, port })

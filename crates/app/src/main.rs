@@ -89,6 +89,13 @@ struct ServeDefaults {
 enum DemoAction {
     /// Load the demo district into an empty database.
     Load,
+    /// Add N generated enterprises, spread over the existing stations (for benchmarks).
+    Generate {
+        #[arg(long)]
+        enterprises: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Print the current TOTP code of a demo admin account.
     Totp { username: String },
 }
@@ -144,12 +151,34 @@ async fn main() -> ExitCode {
                 Ok(db) => db,
                 Err(e) => return exit_for(e),
             };
-            match demo::load_if_empty(&db, &SystemClock).await {
+            let key = match zt_app::load_data_key(&cli.data_dir) {
+                Ok(k) => k,
+                Err(e) => return fail(e, 2),
+            };
+            match demo::load_if_empty(&db, &SystemClock, &zt_domain::crypto::Cipher::new(&key), demo::DEMO_ENTERPRISES).await {
                 Ok(true) => {
                     println!("demo district loaded; every demo account's password is {}", demo::DEMO_PASSWORD);
                     ExitCode::SUCCESS
                 }
                 Ok(false) => fail("the database is not empty; demo data goes only into an empty database", 1),
+                Err(e) => fail(e, 1),
+            }
+        }
+        Command::Demo { action: DemoAction::Generate { enterprises, seed } } => {
+            let db = match open_database(&url).await {
+                Ok(db) => db,
+                Err(e) => return exit_for(e),
+            };
+            let key = match zt_app::load_data_key(&cli.data_dir) {
+                Ok(k) => k,
+                Err(e) => return fail(e, 2),
+            };
+            let started = std::time::Instant::now();
+            match generate(&db, &zt_domain::crypto::Cipher::new(&key), enterprises, seed).await {
+                Ok(n) => {
+                    println!("generated {n} enterprises in {:.1} s", started.elapsed().as_secs_f64());
+                    ExitCode::SUCCESS
+                }
                 Err(e) => fail(e, 1),
             }
         }
@@ -203,7 +232,13 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(url: String, data_dir: PathBuf, args: ServeArgs) -> ExitCode {
+    let data_key = match zt_app::load_data_key(&data_dir) {
+        Ok(k) => k,
+        Err(e) => return fail(e, 2),
+    };
     let cfg = Config {
+        data_key,
+        demo_enterprises: demo::DEMO_ENTERPRISES,
         database_url: url.clone(),
         bind: args.bind,
         data_dir,
@@ -324,4 +359,28 @@ fn generate_password() -> String {
         out.swap(i, rng.random_range(0..=i));
     }
     String::from_utf8(out).expect("ascii")
+}
+
+/// Adds generated enterprises in transactions of 5,000, spread evenly over the stations.
+async fn generate(db: &Db, cipher: &zt_domain::crypto::Cipher, n: usize, seed: u64) -> Result<usize, zt_domain::Error> {
+    let mut tx = db.read().await?;
+    let stations: Vec<zt_db::org::Station> = zt_db::org::all_in_scope(&mut tx, "station", &zt_domain::scope::Scope::All).await?;
+    tx.commit().await?;
+    if stations.is_empty() {
+        return Err(zt_domain::Error::internal("no station yet: load the demo district or create stations first"));
+    }
+    let share = (100 / stations.len() as u64).max(1);
+    let shares: Vec<(uuid::Uuid, u64)> = stations.iter().map(|s| (s.id, share)).collect();
+    let today = SystemClock.now().to_zoned(zt_api::shanghai()).date();
+    let mut done = 0;
+    let mut batch = 0u64;
+    while done < n {
+        let k = (n - done).min(5000);
+        let mut tx = db.write().await?;
+        done += zt_app::demo_archive::generate(&mut tx, cipher, Ts(SystemClock.now()), today, &shares, k, seed.wrapping_add(batch * 7919), 1 + (seed as u32 % 7) * 137 + batch as u32).await?;
+        tx.commit().await?;
+        batch += 1;
+        eprintln!("{done} / {n}");
+    }
+    Ok(done)
 }

@@ -3,12 +3,14 @@
 //! both backends (`$1` placeholders, portable types); `on_db!`/`on_tx!` compile it for each.
 
 pub mod accounts;
+pub mod archive;
 pub mod audit;
 pub mod duty;
 pub mod meta;
 pub mod org;
 pub mod sql;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod types;
 

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod check;
 pub mod clock;
+pub mod crypto;
 pub mod error;
 pub mod ident;
 pub mod messages;

@@ -106,6 +106,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("id_number.format", "身份证号应为 18 位（最后一位可为 X）", "An ID number has 18 characters (the last may be X)"),
     ("id_number.birth_date", "身份证号中的出生日期无效", "The birth date in this ID number is not a real date"),
     ("id_number.check_char", "身份证号校验位错误，应为“{expected}”", "Wrong ID number check character; expected \"{expected}\""),
+    ("one_of", "取值应为以下之一：{allowed}", "Must be one of: {allowed}"),
+    ("industry.code_invalid", "行业代码应为 GB/T 4754 门类字母加至多 4 位数字，如 C2710", "Industry codes are a GB/T 4754 section letter and up to 4 digits, e.g. C2710"),
+    ("label.unknown", "未知标签", "Unknown label"),
+    ("label.overlap", "该标签在这段时间已有记录", "This label already has a period overlapping these dates"),
+    ("date.before_start", "结束日期不能早于开始日期", "The end date cannot be before the start date"),
     ("account.cannot_disable_self", "不能停用自己的账号", "You cannot disable your own account"),
 ];
 

@@ -21,6 +21,8 @@ pub enum Backend {
 }
 
 pub const PASSWORD: &str = zt_app::demo::DEMO_PASSWORD;
+/// The tests' demo district has this many generated enterprises (seeded, so always the same).
+pub const DEMO_ENTERPRISES: usize = 80;
 
 pub struct TestApp {
     pub base: String,
@@ -88,6 +90,8 @@ impl TestApp {
             trust_proxy: false,
             cookie_secure: None,
             policy: Default::default(),
+            data_key: zt_domain::crypto::Cipher::generate_key(),
+            demo_enterprises: DEMO_ENTERPRISES,
         };
         let app = Application::build(cfg, clock.clone()).await.expect("application starts");
         let base = format!("http://127.0.0.1:{}", app.port());

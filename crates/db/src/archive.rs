@@ -1,0 +1,744 @@
+//! The enterprise growth archive (一企一档): profile, former names, label periods, grade history,
+//! contacts, certificates, IP assets, yearly figures and the timeline, read through the scope.
+
+use crate::{Day, Sql, Ts, Tx, search};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use zt_domain::Error;
+use zt_domain::scope::Scope;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnterpriseRow {
+    pub id: Uuid,
+    pub uscc: String,
+    pub name: String,
+    pub registered_on: Option<Day>,
+    pub registered_address: String,
+    pub operating_address: String,
+    pub station_id: Uuid,
+    pub cluster: String,
+    pub industry_code: String,
+    pub industry_name: String,
+    pub size: String,
+    pub upgrade_potential: bool,
+    pub stage: String,
+    pub legal_rep_name: String,
+    pub legal_rep_id_enc: Option<String>,
+    pub legal_rep_id_hash: Option<String>,
+    pub legal_rep_phone_enc: Option<String>,
+    pub legal_rep_phone_hash: Option<String>,
+    pub grade: Option<String>,
+    pub version: i64,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+/// Appends the scope predicate on an enterprise's station column.
+pub fn scope_predicate(s: &mut Sql, scope: &Scope, station_col: &str) {
+    match *scope {
+        Scope::Station { station, .. } | Scope::Department { station: Some(station), .. } => {
+            s.push(&format!(" AND {station_col} = ")).param(station);
+        }
+        Scope::Bureau { bureau } | Scope::Department { bureau, station: None, .. } => {
+            s.push(&format!(" AND {station_col} IN (SELECT id FROM station WHERE bureau_id = ")).param(bureau).push(")");
+        }
+        // the admin roles hold no enterprise permission; nothing to see either way
+        Scope::All | Scope::None => {
+            s.push(" AND 1 = 0");
+        }
+    }
+}
+
+pub async fn get(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<EnterpriseRow, Error> {
+    let mut s = Sql::new("SELECT * FROM enterprise WHERE id = ");
+    s.param(id);
+    scope_predicate(&mut s, scope, "station_id");
+    tx.one(&s).await
+}
+
+pub async fn get_unscoped(tx: &mut Tx, id: Uuid) -> Result<Option<EnterpriseRow>, Error> {
+    tx.opt(&Sql::new("SELECT * FROM enterprise WHERE id = $1").bind(id)).await
+}
+
+pub async fn by_uscc_unscoped(tx: &mut Tx, uscc: &str) -> Result<Option<EnterpriseRow>, Error> {
+    tx.opt(&Sql::new("SELECT * FROM enterprise WHERE uscc = $1").bind(uscc)).await
+}
+
+pub async fn insert(tx: &mut Tx, e: &EnterpriseRow) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new(
+            "INSERT INTO enterprise (id, uscc, name, registered_on, registered_address, operating_address, station_id, cluster, industry_code, \
+             industry_name, size, upgrade_potential, stage, legal_rep_name, legal_rep_id_enc, legal_rep_id_hash, legal_rep_phone_enc, \
+             legal_rep_phone_hash, grade, version, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)",
+        )
+        .bind(e.id)
+        .bind(&e.uscc)
+        .bind(&e.name)
+        .bind(e.registered_on.map(crate::sql::Arg::from).unwrap_or(crate::sql::Arg::Day(None)))
+        .bind(&e.registered_address)
+        .bind(&e.operating_address)
+        .bind(e.station_id)
+        .bind(&e.cluster)
+        .bind(&e.industry_code)
+        .bind(&e.industry_name)
+        .bind(&e.size)
+        .bind(e.upgrade_potential)
+        .bind(&e.stage)
+        .bind(&e.legal_rep_name)
+        .bind(e.legal_rep_id_enc.clone())
+        .bind(e.legal_rep_id_hash.clone())
+        .bind(e.legal_rep_phone_enc.clone())
+        .bind(e.legal_rep_phone_hash.clone())
+        .bind(e.grade.clone())
+        .bind(e.version)
+        .bind(e.created_at)
+        .bind(e.updated_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn save(tx: &mut Tx, e: &EnterpriseRow, expected_version: i64) -> Result<(), Error> {
+    let n = tx
+        .exec(
+            &Sql::new(
+                "UPDATE enterprise SET uscc = $1, name = $2, registered_on = $3, registered_address = $4, operating_address = $5, station_id = $6, \
+                 cluster = $7, industry_code = $8, industry_name = $9, size = $10, upgrade_potential = $11, stage = $12, legal_rep_name = $13, \
+                 legal_rep_id_enc = $14, legal_rep_id_hash = $15, legal_rep_phone_enc = $16, legal_rep_phone_hash = $17, grade = $18, \
+                 version = $19, updated_at = $20 WHERE id = $21 AND version = $22",
+            )
+            .bind(&e.uscc)
+            .bind(&e.name)
+            .bind(e.registered_on.map(crate::sql::Arg::from).unwrap_or(crate::sql::Arg::Day(None)))
+            .bind(&e.registered_address)
+            .bind(&e.operating_address)
+            .bind(e.station_id)
+            .bind(&e.cluster)
+            .bind(&e.industry_code)
+            .bind(&e.industry_name)
+            .bind(&e.size)
+            .bind(e.upgrade_potential)
+            .bind(&e.stage)
+            .bind(&e.legal_rep_name)
+            .bind(e.legal_rep_id_enc.clone())
+            .bind(e.legal_rep_id_hash.clone())
+            .bind(e.legal_rep_phone_enc.clone())
+            .bind(e.legal_rep_phone_hash.clone())
+            .bind(e.grade.clone())
+            .bind(e.version)
+            .bind(e.updated_at)
+            .bind(e.id)
+            .bind(expected_version),
+        )
+        .await?;
+    crate::expect_one(n)
+}
+
+/// Rewrites the search document: name, former names, USCC and contact names.
+pub async fn reindex(tx: &mut Tx, id: Uuid) -> Result<(), Error> {
+    let e: EnterpriseRow = tx.one(&Sql::new("SELECT * FROM enterprise WHERE id = $1").bind(id)).await?;
+    let former: Vec<(String,)> = tx.all(&Sql::new("SELECT name FROM enterprise_former_name WHERE enterprise_id = $1").bind(id)).await?;
+    let contacts: Vec<(String,)> = tx.all(&Sql::new("SELECT name FROM enterprise_contact WHERE enterprise_id = $1").bind(id)).await?;
+    let mut texts: Vec<&str> = vec![&e.name, &e.legal_rep_name];
+    texts.extend(former.iter().map(|f| f.0.as_str()));
+    texts.extend(contacts.iter().map(|c| c.0.as_str()));
+    let tokens = search::index_tokens(&texts);
+    search::upsert(tx, id, &tokens).await
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub q: Option<String>,
+    pub station_id: Option<Uuid>,
+    /// GB/T 4754 code prefix, e.g. "C27".
+    pub industry: Option<String>,
+    pub size: Option<String>,
+    pub stage: Option<String>,
+    pub label: Option<String>,
+    pub grade: Option<String>,
+    /// Labels and grades as they held on this date (default: today).
+    pub as_of: Option<Day>,
+    /// Only enterprises with a certificate expiring between today and `expiring_until`.
+    pub expiring_until: Option<Day>,
+    pub ids: Option<Vec<Uuid>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Name,
+    RegisteredOn,
+    UpdatedAt,
+}
+
+fn is_uscc_prefix(q: &str) -> bool {
+    let n = q.chars().count();
+    (2..=18).contains(&n) && q.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) && q.chars().any(|c| c.is_ascii_digit())
+}
+
+fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -> Sql {
+    let mut s = Sql::new(select);
+    s.push(" WHERE 1 = 1");
+    scope_predicate(&mut s, scope, "e.station_id");
+    let as_of = f.as_of.unwrap_or(today);
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let upper = q.to_uppercase();
+        let words = search::query_words(q);
+        s.push(" AND (");
+        if is_uscc_prefix(&upper) {
+            s.push("(e.uscc >= ").param(upper.clone()).push(" AND e.uscc < ").param(format!("{upper}~")).push(")");
+            if !words.is_empty() {
+                s.push(" OR");
+            }
+        }
+        if words.is_empty() && !is_uscc_prefix(&upper) {
+            s.push("1 = 0");
+        }
+        search::push_match(&mut s, sqlite, "e.id", &words);
+        s.push(")");
+    }
+    if let Some(st) = f.station_id {
+        s.push(" AND e.station_id = ").param(st);
+    }
+    if let Some(ind) = f.industry.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+        let p = ind.to_uppercase();
+        s.push(" AND e.industry_code >= ").param(p.clone()).push(" AND e.industry_code < ").param(format!("{p}~"));
+    }
+    if let Some(size) = &f.size {
+        s.push(" AND e.size = ").param(size.as_str());
+    }
+    if let Some(stage) = &f.stage {
+        s.push(" AND e.stage = ").param(stage.as_str());
+    }
+    if let Some(label) = &f.label {
+        s.push(" AND e.id IN (SELECT l.enterprise_id FROM enterprise_label l WHERE l.label = ")
+            .param(label.as_str())
+            .push(" AND l.valid_from <= ")
+            .param(as_of)
+            .push(" AND (l.valid_to IS NULL OR l.valid_to >= ")
+            .param(as_of)
+            .push("))");
+    }
+    if let Some(grade) = &f.grade {
+        s.push(" AND ")
+            .param(grade.as_str())
+            .push(" = (SELECT g.grade FROM enterprise_grade g WHERE g.enterprise_id = e.id AND g.effective_on <= ")
+            .param(as_of)
+            .push(" ORDER BY g.effective_on DESC, g.created_at DESC LIMIT 1)");
+    }
+    if let Some(until) = f.expiring_until {
+        s.push(" AND e.id IN (SELECT c.enterprise_id FROM certificate c WHERE c.expires_on >= ")
+            .param(today)
+            .push(" AND c.expires_on <= ")
+            .param(until)
+            .push(")");
+    }
+    if let Some(ids) = &f.ids {
+        if ids.is_empty() {
+            s.push(" AND 1 = 0");
+        } else {
+            s.push(" AND e.id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    s.push(", ");
+                }
+                s.param(*id);
+            }
+            s.push(")");
+        }
+    }
+    s
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListRow {
+    #[sqlx(flatten)]
+    pub e: EnterpriseRow,
+    pub station_name: String,
+}
+
+pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, sort: Sort, desc: bool, limit: i64, offset: i64, today: Day) -> Result<(Vec<ListRow>, i64), Error> {
+    let sqlite = matches!(tx, Tx::Sqlite(_));
+    let total = tx.count(&filtered("SELECT count(*) FROM enterprise e", scope, f, today, sqlite)).await?;
+    let mut s = filtered("SELECT e.*, st.name AS station_name FROM enterprise e JOIN station st ON st.id = e.station_id", scope, f, today, sqlite);
+    let col = match sort {
+        Sort::Name => "e.name",
+        Sort::RegisteredOn => "e.registered_on",
+        Sort::UpdatedAt => "e.updated_at",
+    };
+    let dir = if desc { "DESC" } else { "ASC" };
+    s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
+    Ok((tx.all(&s).await?, total))
+}
+
+fn in_list(s: &mut Sql, ids: &[Uuid]) {
+    s.push("(");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(", ");
+        }
+        s.param(*id);
+    }
+    s.push(")");
+}
+
+/// Labels in force on `on` for each of `ids`.
+pub async fn labels_on(tx: &mut Tx, ids: &[Uuid], on: Day) -> Result<Vec<(Uuid, String)>, Error> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut s = Sql::new("SELECT l.enterprise_id, l.label FROM enterprise_label l JOIN label_def d ON d.code = l.label WHERE l.valid_from <= ");
+    s.param(on).push(" AND (l.valid_to IS NULL OR l.valid_to >= ").param(on).push(") AND l.enterprise_id IN ");
+    in_list(&mut s, ids);
+    s.push(" ORDER BY d.sort_order");
+    tx.all(&s).await
+}
+
+/// Certificates expiring in [from, until] per enterprise.
+pub async fn expiring_counts(tx: &mut Tx, ids: &[Uuid], from: Day, until: Day) -> Result<Vec<(Uuid, i64)>, Error> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut s = Sql::new("SELECT enterprise_id, count(*) FROM certificate WHERE expires_on >= ");
+    s.param(from).push(" AND expires_on <= ").param(until).push(" AND enterprise_id IN ");
+    in_list(&mut s, ids);
+    s.push(" GROUP BY enterprise_id");
+    tx.all(&s).await
+}
+
+pub async fn station_name(tx: &mut Tx, station: Uuid) -> Result<String, Error> {
+    let (n,): (String,) = tx.one(&Sql::new("SELECT name FROM station WHERE id = $1").bind(station)).await?;
+    Ok(n)
+}
+
+// ------------------------------------------------------------------ former names
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct FormerName {
+    pub name: String,
+    /// The last day the name was used.
+    #[schema(value_type = String, format = Date)]
+    pub until: Day,
+}
+
+pub async fn former_names(tx: &mut Tx, id: Uuid) -> Result<Vec<FormerName>, Error> {
+    tx.all(&Sql::new("SELECT name, until FROM enterprise_former_name WHERE enterprise_id = $1 ORDER BY until DESC").bind(id)).await
+}
+
+pub async fn add_former_name(tx: &mut Tx, id: Uuid, name: &str, until: Day) -> Result<(), Error> {
+    tx.exec(&Sql::new("INSERT INTO enterprise_former_name (id, enterprise_id, name, until) VALUES ($1, $2, $3, $4)").bind(Uuid::now_v7()).bind(id).bind(name).bind(until))
+        .await
+        .map(|_| ())
+}
+
+// ------------------------------------------------------------------ labels
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct LabelDef {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub builtin: bool,
+    #[serde(skip)]
+    pub sort_order: i64,
+}
+
+pub async fn label_defs(tx: &mut Tx) -> Result<Vec<LabelDef>, Error> {
+    tx.all(&Sql::new("SELECT * FROM label_def ORDER BY sort_order, code")).await
+}
+
+pub async fn insert_label_def(tx: &mut Tx, d: &LabelDef) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO label_def (code, name_zh, name_en, builtin, sort_order) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&d.code)
+            .bind(&d.name_zh)
+            .bind(&d.name_en)
+            .bind(d.builtin)
+            .bind(d.sort_order),
+    )
+    .await
+    .map(|_| ())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct LabelPeriod {
+    pub id: Uuid,
+    pub enterprise_id: Uuid,
+    pub label: String,
+    #[schema(value_type = String, format = Date)]
+    pub valid_from: Day,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_to: Option<Day>,
+    pub note: String,
+    pub version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Ts,
+}
+
+pub async fn labels(tx: &mut Tx, id: Uuid) -> Result<Vec<LabelPeriod>, Error> {
+    tx.all(&Sql::new("SELECT * FROM enterprise_label WHERE enterprise_id = $1 ORDER BY valid_from DESC, created_at DESC").bind(id)).await
+}
+
+pub async fn insert_label(tx: &mut Tx, l: &LabelPeriod) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO enterprise_label (id, enterprise_id, label, valid_from, valid_to, note, version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
+            .bind(l.id)
+            .bind(l.enterprise_id)
+            .bind(&l.label)
+            .bind(l.valid_from)
+            .bind(crate::sql::Arg::Day(l.valid_to))
+            .bind(&l.note)
+            .bind(l.version)
+            .bind(l.created_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn save_label(tx: &mut Tx, l: &LabelPeriod, expected: i64) -> Result<(), Error> {
+    let n = tx
+        .exec(&Sql::new("UPDATE enterprise_label SET valid_to = $1, note = $2, version = $3 WHERE id = $4 AND version = $5").bind(crate::sql::Arg::Day(l.valid_to)).bind(&l.note).bind(l.version).bind(l.id).bind(expected))
+        .await?;
+    crate::expect_one(n)
+}
+
+pub async fn label_period(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<LabelPeriod, Error> {
+    let mut s = Sql::new("SELECT l.* FROM enterprise_label l JOIN enterprise e ON e.id = l.enterprise_id WHERE l.id = ");
+    s.param(id);
+    scope_predicate(&mut s, scope, "e.station_id");
+    tx.one(&s).await
+}
+
+// ------------------------------------------------------------------ grades
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct GradeRecord {
+    pub id: Uuid,
+    pub enterprise_id: Uuid,
+    pub grade: String,
+    #[schema(value_type = String, format = Date)]
+    pub effective_on: Day,
+    pub reason: String,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Ts,
+}
+
+pub async fn grades(tx: &mut Tx, id: Uuid) -> Result<Vec<GradeRecord>, Error> {
+    tx.all(&Sql::new("SELECT * FROM enterprise_grade WHERE enterprise_id = $1 ORDER BY effective_on DESC, created_at DESC").bind(id)).await
+}
+
+pub async fn insert_grade(tx: &mut Tx, g: &GradeRecord) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO enterprise_grade (id, enterprise_id, grade, effective_on, reason, actor_id, actor_name, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
+            .bind(g.id)
+            .bind(g.enterprise_id)
+            .bind(&g.grade)
+            .bind(g.effective_on)
+            .bind(&g.reason)
+            .bind(g.actor_id)
+            .bind(&g.actor_name)
+            .bind(g.created_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The grade in force on `on`.
+pub async fn grade_on(tx: &mut Tx, id: Uuid, on: Day) -> Result<Option<String>, Error> {
+    let r: Option<(String,)> = tx
+        .opt(&Sql::new("SELECT grade FROM enterprise_grade WHERE enterprise_id = $1 AND effective_on <= $2 ORDER BY effective_on DESC, created_at DESC LIMIT 1").bind(id).bind(on))
+        .await?;
+    Ok(r.map(|x| x.0))
+}
+
+// ------------------------------------------------------------------ contacts, certificates, IP
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: Uuid,
+    pub enterprise_id: Uuid,
+    pub role: String,
+    pub name: String,
+    pub position: String,
+    pub phone_enc: Option<String>,
+    pub phone_hash: Option<String>,
+    pub email: String,
+    pub note: String,
+    pub version: i64,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct Certificate {
+    pub id: Uuid,
+    pub enterprise_id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub number: String,
+    pub issuer: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub issued_on: Option<Day>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub expires_on: Option<Day>,
+    pub version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Ts,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Ts,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct IpAsset {
+    pub id: Uuid,
+    pub enterprise_id: Uuid,
+    /// invention · utility_model · design · trademark · software
+    pub kind: String,
+    pub number: String,
+    pub title: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub filed_on: Option<Day>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub granted_on: Option<Day>,
+    /// pending · granted · expired · transferred
+    pub status: String,
+    pub version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Ts,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Ts,
+}
+
+/// A row of a child table (contact, certificate, IP asset) whose enterprise is in scope.
+pub async fn child<T: crate::sql::Row>(tx: &mut Tx, table: &'static str, scope: &Scope, id: Uuid) -> Result<T, Error> {
+    let mut s = Sql::new(&format!("SELECT c.* FROM {table} c JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id = "));
+    s.param(id);
+    scope_predicate(&mut s, scope, "e.station_id");
+    tx.one(&s).await
+}
+
+pub async fn child_exists_unscoped(tx: &mut Tx, table: &'static str, id: Uuid) -> Result<bool, Error> {
+    tx.exists(&Sql::new(&format!("SELECT count(*) FROM {table} WHERE id = $1")).bind(id)).await
+}
+
+pub async fn children<T: crate::sql::Row>(tx: &mut Tx, table: &'static str, enterprise: Uuid, order: &str) -> Result<Vec<T>, Error> {
+    tx.all(&Sql::new(&format!("SELECT * FROM {table} WHERE enterprise_id = $1 ORDER BY {order}")).bind(enterprise)).await
+}
+
+pub async fn delete_child(tx: &mut Tx, table: &'static str, id: Uuid) -> Result<(), Error> {
+    tx.exec(&Sql::new(&format!("DELETE FROM {table} WHERE id = $1")).bind(id)).await.map(|_| ())
+}
+
+pub async fn insert_contact(tx: &mut Tx, c: &ContactRow) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO enterprise_contact (id, enterprise_id, role, name, position, phone_enc, phone_hash, email, note, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
+            .bind(c.id)
+            .bind(c.enterprise_id)
+            .bind(&c.role)
+            .bind(&c.name)
+            .bind(&c.position)
+            .bind(c.phone_enc.clone())
+            .bind(c.phone_hash.clone())
+            .bind(&c.email)
+            .bind(&c.note)
+            .bind(c.version)
+            .bind(c.created_at)
+            .bind(c.updated_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn save_contact(tx: &mut Tx, c: &ContactRow, expected: i64) -> Result<(), Error> {
+    let n = tx
+        .exec(
+            &Sql::new("UPDATE enterprise_contact SET role = $1, name = $2, position = $3, phone_enc = $4, phone_hash = $5, email = $6, note = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11")
+                .bind(&c.role)
+                .bind(&c.name)
+                .bind(&c.position)
+                .bind(c.phone_enc.clone())
+                .bind(c.phone_hash.clone())
+                .bind(&c.email)
+                .bind(&c.note)
+                .bind(c.version)
+                .bind(c.updated_at)
+                .bind(c.id)
+                .bind(expected),
+        )
+        .await?;
+    crate::expect_one(n)
+}
+
+pub async fn insert_certificate(tx: &mut Tx, c: &Certificate) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO certificate (id, enterprise_id, kind, name, number, issuer, issued_on, expires_on, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+            .bind(c.id)
+            .bind(c.enterprise_id)
+            .bind(&c.kind)
+            .bind(&c.name)
+            .bind(&c.number)
+            .bind(&c.issuer)
+            .bind(crate::sql::Arg::Day(c.issued_on))
+            .bind(crate::sql::Arg::Day(c.expires_on))
+            .bind(c.version)
+            .bind(c.created_at)
+            .bind(c.updated_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn save_certificate(tx: &mut Tx, c: &Certificate, expected: i64) -> Result<(), Error> {
+    let n = tx
+        .exec(
+            &Sql::new("UPDATE certificate SET kind = $1, name = $2, number = $3, issuer = $4, issued_on = $5, expires_on = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10")
+                .bind(&c.kind)
+                .bind(&c.name)
+                .bind(&c.number)
+                .bind(&c.issuer)
+                .bind(crate::sql::Arg::Day(c.issued_on))
+                .bind(crate::sql::Arg::Day(c.expires_on))
+                .bind(c.version)
+                .bind(c.updated_at)
+                .bind(c.id)
+                .bind(expected),
+        )
+        .await?;
+    crate::expect_one(n)
+}
+
+pub async fn insert_ip(tx: &mut Tx, c: &IpAsset) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO ip_asset (id, enterprise_id, kind, number, title, filed_on, granted_on, status, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+            .bind(c.id)
+            .bind(c.enterprise_id)
+            .bind(&c.kind)
+            .bind(&c.number)
+            .bind(&c.title)
+            .bind(crate::sql::Arg::Day(c.filed_on))
+            .bind(crate::sql::Arg::Day(c.granted_on))
+            .bind(&c.status)
+            .bind(c.version)
+            .bind(c.created_at)
+            .bind(c.updated_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn save_ip(tx: &mut Tx, c: &IpAsset, expected: i64) -> Result<(), Error> {
+    let n = tx
+        .exec(
+            &Sql::new("UPDATE ip_asset SET kind = $1, number = $2, title = $3, filed_on = $4, granted_on = $5, status = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10")
+                .bind(&c.kind)
+                .bind(&c.number)
+                .bind(&c.title)
+                .bind(crate::sql::Arg::Day(c.filed_on))
+                .bind(crate::sql::Arg::Day(c.granted_on))
+                .bind(&c.status)
+                .bind(c.version)
+                .bind(c.updated_at)
+                .bind(c.id)
+                .bind(expected),
+        )
+        .await?;
+    crate::expect_one(n)
+}
+
+// ------------------------------------------------------------------ figures
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct YearFigures {
+    #[serde(skip)]
+    pub enterprise_id: Uuid,
+    pub year: i64,
+    /// Yuan.
+    pub revenue: Option<i64>,
+    pub rd_spend: Option<i64>,
+    pub employees: Option<i64>,
+    pub tax_paid: Option<i64>,
+    pub output_value: Option<i64>,
+    #[serde(skip)]
+    pub updated_at: Ts,
+}
+
+pub async fn figures(tx: &mut Tx, id: Uuid) -> Result<Vec<YearFigures>, Error> {
+    tx.all(&Sql::new("SELECT * FROM enterprise_figure WHERE enterprise_id = $1 ORDER BY year").bind(id)).await
+}
+
+pub async fn upsert_figures(tx: &mut Tx, f: &YearFigures) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new(
+            "INSERT INTO enterprise_figure (enterprise_id, year, revenue, rd_spend, employees, tax_paid, output_value, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) \
+             ON CONFLICT (enterprise_id, year) DO UPDATE SET revenue = excluded.revenue, rd_spend = excluded.rd_spend, employees = excluded.employees, \
+             tax_paid = excluded.tax_paid, output_value = excluded.output_value, updated_at = excluded.updated_at",
+        )
+        .bind(f.enterprise_id)
+        .bind(f.year)
+        .bind(f.revenue)
+        .bind(f.rd_spend)
+        .bind(f.employees)
+        .bind(f.tax_paid)
+        .bind(f.output_value)
+        .bind(f.updated_at),
+    )
+    .await
+    .map(|_| ())
+}
+
+// ------------------------------------------------------------------ timeline
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
+pub struct TimelineEntry {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub enterprise_id: Uuid,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Ts,
+    /// profile · label · grade · contact · certificate · ip · figures · import, and later modules' kinds
+    pub kind: String,
+    pub summary: String,
+    #[serde(skip)]
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub ref_type: String,
+    pub ref_id: Option<String>,
+}
+
+/// The one way a module tells an enterprise's story.
+pub async fn record(tx: &mut Tx, e: &TimelineEntry) -> Result<(), Error> {
+    tx.exec(
+        &Sql::new("INSERT INTO timeline (id, enterprise_id, at, kind, summary, actor_id, actor_name, ref_type, ref_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+            .bind(e.id)
+            .bind(e.enterprise_id)
+            .bind(e.at)
+            .bind(&e.kind)
+            .bind(&e.summary)
+            .bind(e.actor_id)
+            .bind(&e.actor_name)
+            .bind(&e.ref_type)
+            .bind(e.ref_id.clone()),
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn timeline(tx: &mut Tx, id: Uuid, kind: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<TimelineEntry>, i64), Error> {
+    let mut base = Sql::new(" FROM timeline WHERE enterprise_id = ");
+    base.param(id);
+    if let Some(k) = kind {
+        base.push(" AND kind = ").param(k);
+    }
+    let mut c = Sql { text: format!("SELECT count(*){}", base.text), args: base.args.clone() };
+    let total = tx.count(&c).await?;
+    c = Sql { text: format!("SELECT *{}", base.text), args: base.args };
+    c.push(" ORDER BY at DESC, id DESC LIMIT ").param(limit).push(" OFFSET ").param(offset);
+    Ok((tx.all(&c).await?, total))
+}
+
+pub async fn count(tx: &mut Tx) -> Result<i64, Error> {
+    tx.count(&Sql::new("SELECT count(*) FROM enterprise")).await
+}
