@@ -84,7 +84,7 @@ pub const ROLES: &[RoleDef] = &[
         name_en: "Station manager",
         default_permissions: &[
             "org.read", "org.manage", "account.read", "roster.read", "roster.manage",
-            "enterprise.read", "enterprise.write", "enterprise.export",
+            "enterprise.read", "enterprise.write", "enterprise.export", "pi.unmask",
         ],
     },
     RoleDef {
