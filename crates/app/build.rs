@@ -37,7 +37,12 @@ fn main() {
         return;
     }
     if !web.join("node_modules").exists() {
-        let ok = Command::new(npm).args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1").current_dir(&web).status().is_ok_and(|s| s.success());
+        let ok = Command::new(npm)
+            .args(["ci", "--no-audit", "--no-fund"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .current_dir(&web)
+            .status()
+            .is_ok_and(|s| s.success());
         if !ok {
             panic!("`npm ci` failed in web/");
         }

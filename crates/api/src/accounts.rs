@@ -40,7 +40,11 @@ async fn view(tx: &mut Tx, a: Account) -> Result<AccountView, Error> {
 async fn visible(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Account, Error> {
     match accounts::get(tx, &actor.scope, id).await {
         Err(e) if e.kind == ErrorKind::NotFound => {
-            if accounts::exists_unscoped(tx, id).await? { Err(Error::denied("account", id)) } else { Err(e) }
+            if accounts::exists_unscoped(tx, id).await? {
+                Err(Error::denied("account", id))
+            } else {
+                Err(e)
+            }
         }
         other => other,
     }
@@ -144,7 +148,11 @@ async fn check_profile(tx: &mut Tx, a: &mut Account, c: &mut Checks) -> Result<(
 
 #[utoipa::path(post, path = "/api/accounts", tag = "accounts", request_body = AccountInput,
     responses((status = 201, body = AccountView), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<AccountInput>) -> ApiResult<(StatusCode, Json<AccountView>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Body(i): Body<AccountInput>,
+) -> ApiResult<(StatusCode, Json<AccountView>)> {
     s.actor.require("account.manage")?;
     let mut c = Checks::new();
     let username = match normalise_username(i.username.as_deref().unwrap_or("")) {
@@ -178,7 +186,17 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
     c.finish()?;
     a.password_hash = passwords::hash(&password)?;
     accounts::insert(&mut tx, &a).await?;
-    record(&mut tx, &st, &s.actor, "account.create", "account", Some(a.id.to_string()), format!("新建账号 {}（{}）", a.display_name, a.username), json!({"after": &a})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "account.create",
+        "account",
+        Some(a.id.to_string()),
+        format!("新建账号 {}（{}）", a.display_name, a.username),
+        json!({"after": &a}),
+    )
+    .await?;
     let v = view(&mut tx, a).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -186,7 +204,12 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
 
 #[utoipa::path(patch, path = "/api/accounts/{id}", tag = "accounts", params(("id" = Uuid, Path)), request_body = AccountInput,
     responses((status = 200, body = AccountView), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<AccountInput>) -> ApiResult<Json<AccountView>> {
+pub async fn update(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<AccountInput>,
+) -> ApiResult<Json<AccountView>> {
     s.actor.require("account.read")?;
     let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
     let mut tx = st.db.write().await?;
@@ -232,13 +255,30 @@ pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
         // the scope changed: sign the account out everywhere
         sessions::delete_for_account(&mut tx, id).await?;
     }
-    record(&mut tx, &st, &s.actor, "account.update", "account", Some(id.to_string()), format!("修改账号 {}", a.username), changes(&before, &a)).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "account.update",
+        "account",
+        Some(id.to_string()),
+        format!("修改账号 {}", a.username),
+        changes(&before, &a),
+    )
+    .await?;
     let v = view(&mut tx, a).await?;
     tx.commit().await?;
     Ok(Json(v))
 }
 
-async fn act(st: &AppState, actor: &Actor, id: Uuid, perm: &str, f: impl FnOnce(&mut Account) -> Result<(&'static str, String), Error>, end_sessions: bool) -> ApiResult<Json<AccountView>> {
+async fn act(
+    st: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    perm: &str,
+    f: impl FnOnce(&mut Account) -> Result<(&'static str, String), Error>,
+    end_sessions: bool,
+) -> ApiResult<Json<AccountView>> {
     actor.require("account.read")?;
     let mut tx = st.db.write().await?;
     let before = visible(&mut tx, actor, id).await?;
@@ -264,31 +304,52 @@ pub async fn disable(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) 
     if id == s.actor.account_id {
         return Err(Error::field("id", "account.cannot_disable_self").into());
     }
-    act(&st, &s.actor, id, "account.manage", |a| {
-        a.status = "disabled".into();
-        Ok(("account.disable", format!("停用账号 {}", a.username)))
-    }, true)
+    act(
+        &st,
+        &s.actor,
+        id,
+        "account.manage",
+        |a| {
+            a.status = "disabled".into();
+            Ok(("account.disable", format!("停用账号 {}", a.username)))
+        },
+        true,
+    )
     .await
 }
 
 #[utoipa::path(post, path = "/api/accounts/{id}/enable", tag = "accounts", params(("id" = Uuid, Path)), responses((status = 200, body = AccountView)))]
 pub async fn enable(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<AccountView>> {
-    act(&st, &s.actor, id, "account.manage", |a| {
-        a.status = "active".into();
-        Ok(("account.enable", format!("启用账号 {}", a.username)))
-    }, false)
+    act(
+        &st,
+        &s.actor,
+        id,
+        "account.manage",
+        |a| {
+            a.status = "active".into();
+            Ok(("account.enable", format!("启用账号 {}", a.username)))
+        },
+        false,
+    )
     .await
 }
 
 /// Lifts a lockout (security admin).
 #[utoipa::path(post, path = "/api/accounts/{id}/unlock", tag = "accounts", params(("id" = Uuid, Path)), responses((status = 200, body = AccountView)))]
 pub async fn unlock(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<AccountView>> {
-    act(&st, &s.actor, id, "account.unlock", |a| {
-        a.locked_until = None;
-        a.failed_count = 0;
-        a.failed_first_at = None;
-        Ok(("account.unlock", format!("解锁账号 {}", a.username)))
-    }, false)
+    act(
+        &st,
+        &s.actor,
+        id,
+        "account.unlock",
+        |a| {
+            a.locked_until = None;
+            a.failed_count = 0;
+            a.failed_first_at = None;
+            Ok(("account.unlock", format!("解锁账号 {}", a.username)))
+        },
+        false,
+    )
     .await
 }
 
@@ -301,7 +362,12 @@ pub struct ResetPasswordInput {
 /// Sets a new initial password; the user must change it at next sign-in; sessions end.
 #[utoipa::path(post, path = "/api/accounts/{id}/reset-password", tag = "accounts", params(("id" = Uuid, Path)), request_body = ResetPasswordInput,
     responses((status = 200, body = AccountView), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn reset_password(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<ResetPasswordInput>) -> ApiResult<Json<AccountView>> {
+pub async fn reset_password(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<ResetPasswordInput>,
+) -> ApiResult<Json<AccountView>> {
     if id == s.actor.account_id {
         return Err(Error::new(ErrorKind::Forbidden, "auth.self_grant").into());
     }
@@ -313,12 +379,19 @@ pub async fn reset_password(State(st): State<AppState>, Authed(s): Authed, Id(id
     check_password(&i.password, &target.username, admin).map_err(|e| rename(e, "password"))?;
     let hash = passwords::hash(&i.password)?;
     let now = st.now();
-    act(&st, &s.actor, id, "account.manage", move |a| {
-        a.password_hash = hash;
-        a.password_change_required = true;
-        a.password_changed_at = now;
-        Ok(("account.reset_password", format!("重置账号 {} 的密码", a.username)))
-    }, true)
+    act(
+        &st,
+        &s.actor,
+        id,
+        "account.manage",
+        move |a| {
+            a.password_hash = hash;
+            a.password_change_required = true;
+            a.password_changed_at = now;
+            Ok(("account.reset_password", format!("重置账号 {} 的密码", a.username)))
+        },
+        true,
+    )
     .await
 }
 
@@ -332,7 +405,12 @@ pub struct RolesInput {
 /// grants to themselves; a business role needs the matching affiliation. Sessions end.
 #[utoipa::path(put, path = "/api/accounts/{id}/roles", tag = "accounts", params(("id" = Uuid, Path)), request_body = RolesInput,
     responses((status = 200, body = AccountView), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn set_roles(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<RolesInput>) -> ApiResult<Json<AccountView>> {
+pub async fn set_roles(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<RolesInput>,
+) -> ApiResult<Json<AccountView>> {
     s.actor.require("account.read")?;
     let mut tx = st.db.write().await?;
     let a = visible(&mut tx, &s.actor, id).await?;
@@ -351,12 +429,24 @@ pub async fn set_roles(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
         _ => true,
     };
     if let Some(bad) = roles.iter().find(|r| !needs(r)) {
-        return Err(Error::validation(vec![zt_domain::FieldError::new("roles", "role.affiliation_missing").with("role", bad.as_str())]).into());
+        return Err(
+            Error::validation(vec![zt_domain::FieldError::new("roles", "role.affiliation_missing").with("role", bad.as_str())]).into()
+        );
     }
     let before = accounts::roles_of(&mut tx, id).await?;
     accounts::set_roles(&mut tx, id, &roles).await?;
     sessions::delete_for_account(&mut tx, id).await?;
-    record(&mut tx, &st, &s.actor, "account.roles", "account", Some(id.to_string()), format!("调整账号 {} 的角色：{}", a.username, roles.join("、")), json!({"roles": [before, &roles]})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "account.roles",
+        "account",
+        Some(id.to_string()),
+        format!("调整账号 {} 的角色：{}", a.username, roles.join("、")),
+        json!({"roles": [before, &roles]}),
+    )
+    .await?;
     let v = view(&mut tx, a).await?;
     tx.commit().await?;
     Ok(Json(v))
@@ -403,7 +493,12 @@ pub struct PermissionView {
 
 #[utoipa::path(get, path = "/api/permissions", tag = "accounts", responses((status = 200, body = Vec<PermissionView>)))]
 pub async fn permissions(Authed(_s): Authed) -> Json<Vec<PermissionView>> {
-    Json(policy::PERMISSIONS.iter().map(|p| PermissionView { code: p.code.into(), name_zh: p.name_zh.into(), name_en: p.name_en.into() }).collect())
+    Json(
+        policy::PERMISSIONS
+            .iter()
+            .map(|p| PermissionView { code: p.code.into(), name_zh: p.name_zh.into(), name_en: p.name_en.into() })
+            .collect(),
+    )
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -415,7 +510,12 @@ pub struct RolePermissionsInput {
 /// Sets the permissions of a business role (security admin).
 #[utoipa::path(put, path = "/api/roles/{code}/permissions", tag = "accounts", params(("code" = String, Path)), request_body = RolePermissionsInput,
     responses((status = 200, body = RoleView), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn set_role_permissions(State(st): State<AppState>, Authed(s): Authed, Path(code): Path<String>, Body(i): Body<RolePermissionsInput>) -> ApiResult<Json<RoleView>> {
+pub async fn set_role_permissions(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Path(code): Path<String>,
+    Body(i): Body<RolePermissionsInput>,
+) -> ApiResult<Json<RoleView>> {
     s.actor.require("role.manage")?;
     let Some(role) = policy::role(&code) else { return Err(Error::not_found().into()) };
     if is_admin_role(role.code) {
@@ -429,9 +529,26 @@ pub async fn set_role_permissions(State(st): State<AppState>, Authed(s): Authed,
     perms.dedup();
     check_permission_set(&perms).map_err(|e| crate::error::ApiError(Error::validation(vec![e])))?;
     let mut tx = st.db.write().await?;
-    let before: Vec<String> = accounts::role_permissions(&mut tx).await?.into_iter().filter(|(r, _)| r == role.code).map(|(_, p)| p).collect();
+    let before: Vec<String> =
+        accounts::role_permissions(&mut tx).await?.into_iter().filter(|(r, _)| r == role.code).map(|(_, p)| p).collect();
     accounts::set_role_permissions(&mut tx, role.code, &perms).await?;
-    record(&mut tx, &st, &s.actor, "role.permissions", "role", Some(role.code.into()), format!("调整角色 {} 的权限", role.name_zh), json!({"permissions": [before, &perms]})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "role.permissions",
+        "role",
+        Some(role.code.into()),
+        format!("调整角色 {} 的权限", role.name_zh),
+        json!({"permissions": [before, &perms]}),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Json(RoleView { code: role.code.into(), name_zh: role.name_zh.into(), name_en: role.name_en.into(), admin: false, permissions: perms }))
+    Ok(Json(RoleView {
+        code: role.code.into(),
+        name_zh: role.name_zh.into(),
+        name_en: role.name_en.into(),
+        admin: false,
+        permissions: perms,
+    }))
 }

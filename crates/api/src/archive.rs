@@ -16,7 +16,10 @@ use serde_json::json;
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use zt_db::archive::{self as repo, Certificate, ContactRow, EnterpriseRow, FormerName, GradeRecord, IpAsset, LabelDef, LabelPeriod, Sort, TimelineEntry, YearFigures};
+use zt_db::archive::{
+    self as repo, Certificate, ContactRow, EnterpriseRow, FormerName, GradeRecord, IpAsset, LabelDef, LabelPeriod, Sort, TimelineEntry,
+    YearFigures,
+};
 use zt_db::org::Station;
 use zt_db::{Day, Ts, Tx};
 use zt_domain::check::{Checks, is_phone};
@@ -26,7 +29,8 @@ use zt_domain::{Error, ErrorKind, FieldError};
 
 pub const SIZES: [&str; 2] = ["above", "below"];
 pub const STAGES: [&str; 3] = ["startup", "growth", "mature"];
-pub const GRADES: [(&str, &str, &str); 3] = [("A", "A 类（重点服务）", "A (key)"), ("B", "B 类（重点关注）", "B (watch)"), ("C", "C 类（一般）", "C (general)")];
+pub const GRADES: [(&str, &str, &str); 3] =
+    [("A", "A 类（重点服务）", "A (key)"), ("B", "B 类（重点关注）", "B (watch)"), ("C", "C 类（一般）", "C (general)")];
 pub const CONTACT_ROLES: [&str; 4] = ["liaison", "policy_expert", "cqo", "other"];
 pub const IP_KINDS: [&str; 5] = ["invention", "utility_model", "design", "trademark", "software"];
 pub const IP_STATUSES: [&str; 4] = ["pending", "granted", "expired", "transferred"];
@@ -61,7 +65,11 @@ pub async fn visible(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<EnterpriseR
     actor.require("enterprise.read")?;
     match repo::get(tx, &actor.scope, id).await {
         Err(e) if e.kind == ErrorKind::NotFound => {
-            if repo::get_unscoped(tx, id).await?.is_some() { Err(Error::denied("enterprise", id)) } else { Err(e) }
+            if repo::get_unscoped(tx, id).await?.is_some() {
+                Err(Error::denied("enterprise", id))
+            } else {
+                Err(e)
+            }
         }
         other => other,
     }
@@ -71,7 +79,11 @@ async fn visible_child<T: zt_db::sql::Row>(tx: &mut Tx, actor: &Actor, table: &'
     actor.require("enterprise.read")?;
     match repo::child::<T>(tx, table, &actor.scope, id).await {
         Err(e) if e.kind == ErrorKind::NotFound => {
-            if repo::child_exists_unscoped(tx, table, id).await? { Err(Error::denied(table, id)) } else { Err(e) }
+            if repo::child_exists_unscoped(tx, table, id).await? {
+                Err(Error::denied(table, id))
+            } else {
+                Err(e)
+            }
         }
         other => other,
     }
@@ -79,7 +91,18 @@ async fn visible_child<T: zt_db::sql::Row>(tx: &mut Tx, actor: &Actor, table: &'
 
 /// Writes a timeline entry and an audit row for a change to an enterprise's archive.
 #[allow(clippy::too_many_arguments)]
-async fn story(tx: &mut Tx, st: &AppState, actor: &Actor, enterprise: Uuid, kind: &str, action: &str, ref_type: &str, ref_id: Option<String>, summary: String, detail: serde_json::Value) -> Result<(), Error> {
+async fn story(
+    tx: &mut Tx,
+    st: &AppState,
+    actor: &Actor,
+    enterprise: Uuid,
+    kind: &str,
+    action: &str,
+    ref_type: &str,
+    ref_id: Option<String>,
+    summary: String,
+    detail: serde_json::Value,
+) -> Result<(), Error> {
     repo::record(
         tx,
         &TimelineEntry {
@@ -180,10 +203,29 @@ async fn detail(tx: &mut Tx, st: &AppState, e: EnterpriseRow) -> Result<Enterpri
     let former_names = repo::former_names(tx, e.id).await?;
     let legal_rep_id_number = masked(st, &e.legal_rep_id_enc, mask_id_number)?;
     let legal_rep_phone = masked(st, &e.legal_rep_phone_enc, mask_phone)?;
-    let (registered_address, operating_address, cluster, upgrade_potential, legal_rep_name, version, created_at) =
-        (e.registered_address.clone(), e.operating_address.clone(), e.cluster.clone(), e.upgrade_potential, e.legal_rep_name.clone(), e.version, e.created_at);
+    let (registered_address, operating_address, cluster, upgrade_potential, legal_rep_name, version, created_at) = (
+        e.registered_address.clone(),
+        e.operating_address.clone(),
+        e.cluster.clone(),
+        e.upgrade_potential,
+        e.legal_rep_name.clone(),
+        e.version,
+        e.created_at,
+    );
     let summary = summaries(tx, st, vec![(e, station_name)]).await?.pop().expect("one row");
-    Ok(Enterprise { summary, former_names, registered_address, operating_address, cluster, upgrade_potential, legal_rep_name, legal_rep_id_number, legal_rep_phone, version, created_at })
+    Ok(Enterprise {
+        summary,
+        former_names,
+        registered_address,
+        operating_address,
+        cluster,
+        upgrade_potential,
+        legal_rep_name,
+        legal_rep_id_number,
+        legal_rep_phone,
+        version,
+        created_at,
+    })
 }
 
 // ---------------------------------------------------------------- list and read
@@ -320,7 +362,14 @@ async fn writable_station(tx: &mut Tx, actor: &Actor, station: Uuid, c: &mut Che
 }
 
 /// Applies an input onto a row (new or existing), collecting every bad field.
-pub async fn apply(tx: &mut Tx, st: &AppState, actor: &Actor, e: &mut EnterpriseRow, i: EnterpriseInput, creating: bool) -> Result<(), Error> {
+pub async fn apply(
+    tx: &mut Tx,
+    st: &AppState,
+    actor: &Actor,
+    e: &mut EnterpriseRow,
+    i: EnterpriseInput,
+    creating: bool,
+) -> Result<(), Error> {
     let mut c = Checks::new();
     let t = |v: Option<String>| v.map(|s| s.trim().to_string());
     if creating || i.uscc.is_some() {
@@ -463,14 +512,30 @@ pub fn blank_row(now: Ts) -> EnterpriseRow {
 
 #[utoipa::path(post, path = "/api/enterprises", tag = "archive", request_body = EnterpriseInput,
     responses((status = 201, body = Enterprise), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<EnterpriseInput>) -> ApiResult<(StatusCode, Json<Enterprise>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Body(i): Body<EnterpriseInput>,
+) -> ApiResult<(StatusCode, Json<Enterprise>)> {
     s.actor.require("enterprise.write")?;
     let mut tx = st.db.write().await?;
     let mut e = blank_row(st.now());
     apply(&mut tx, &st, &s.actor, &mut e, i, true).await?;
     repo::insert(&mut tx, &e).await?;
     repo::reindex(&mut tx, e.id).await?;
-    story(&mut tx, &st, &s.actor, e.id, "profile", "enterprise.create", "enterprise", Some(e.id.to_string()), format!("建立企业档案：{}", e.name), json!({"after": audit_view(&st, &e)})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        e.id,
+        "profile",
+        "enterprise.create",
+        "enterprise",
+        Some(e.id.to_string()),
+        format!("建立企业档案：{}", e.name),
+        json!({"after": audit_view(&st, &e)}),
+    )
+    .await?;
     let d = detail(&mut tx, &st, e).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(d)))
@@ -478,7 +543,12 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
 
 #[utoipa::path(patch, path = "/api/enterprises/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = EnterpriseInput,
     responses((status = 200, body = Enterprise), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<EnterpriseInput>) -> ApiResult<Json<Enterprise>> {
+pub async fn update(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<EnterpriseInput>,
+) -> ApiResult<Json<Enterprise>> {
     let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
     let mut tx = st.db.write().await?;
     let before = visible(&mut tx, &s.actor, id).await?;
@@ -495,7 +565,19 @@ pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     repo::reindex(&mut tx, id).await?;
     let diff = changes(&audit_view(&st, &before), &audit_view(&st, &e));
     let fields: Vec<String> = diff.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
-    story(&mut tx, &st, &s.actor, id, "profile", "enterprise.update", "enterprise", Some(id.to_string()), format!("修改企业档案：{}", fields.join("、")), diff).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        id,
+        "profile",
+        "enterprise.update",
+        "enterprise",
+        Some(id.to_string()),
+        format!("修改企业档案：{}", fields.join("、")),
+        diff,
+    )
+    .await?;
     let d = detail(&mut tx, &st, e).await?;
     tx.commit().await?;
     Ok(Json(d))
@@ -527,7 +609,17 @@ pub async fn unmask(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -
         legal_rep_phone: dec(&e.legal_rep_phone_enc)?,
         contacts: contacts.iter().map(|c| Ok(ContactPhone { id: c.id, phone: dec(&c.phone_enc)? })).collect::<Result<_, Error>>()?,
     };
-    record(&mut tx, &st, &s.actor, "enterprise.unmask", "enterprise", Some(id.to_string()), format!("查看未脱敏个人信息：{}", e.name), json!({"fields": ["legal_rep_id_number", "legal_rep_phone", "contacts.phone"]})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "enterprise.unmask",
+        "enterprise",
+        Some(id.to_string()),
+        format!("查看未脱敏个人信息：{}", e.name),
+        json!({"fields": ["legal_rep_id_number", "legal_rep_phone", "contacts.phone"]}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(out))
 }
@@ -582,7 +674,12 @@ fn overlaps(a_from: Day, a_to: Option<Day>, b_from: Day, b_to: Option<Day>) -> b
 
 #[utoipa::path(post, path = "/api/enterprises/{id}/labels", tag = "archive", params(("id" = Uuid, Path)), request_body = LabelInput,
     responses((status = 201, body = LabelPeriod), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_label(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<LabelInput>) -> ApiResult<(StatusCode, Json<LabelPeriod>)> {
+pub async fn add_label(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<LabelInput>,
+) -> ApiResult<(StatusCode, Json<LabelPeriod>)> {
     let mut tx = st.db.write().await?;
     let e = visible(&mut tx, &s.actor, id).await?;
     s.actor.require("enterprise.write")?;
@@ -614,10 +711,31 @@ pub async fn add_label(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
         }
     }
     c.finish()?;
-    let l = LabelPeriod { id: Uuid::now_v7(), enterprise_id: id, label, valid_from: from.unwrap(), valid_to: to, note, version: 1, created_at: st.now() };
+    let l = LabelPeriod {
+        id: Uuid::now_v7(),
+        enterprise_id: id,
+        label,
+        valid_from: from.unwrap(),
+        valid_to: to,
+        note,
+        version: 1,
+        created_at: st.now(),
+    };
     repo::insert_label(&mut tx, &l).await?;
     let name = def.map(|d| d.name_zh.clone()).unwrap_or_default();
-    story(&mut tx, &st, &s.actor, id, "label", "enterprise.label_add", "enterprise_label", Some(l.id.to_string()), format!("{}：认定为{}（{} 起）", e.name, name, l.valid_from.0), json!({"after": &l})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        id,
+        "label",
+        "enterprise.label_add",
+        "enterprise_label",
+        Some(l.id.to_string()),
+        format!("{}：认定为{}（{} 起）", e.name, name, l.valid_from.0),
+        json!({"after": &l}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(l)))
 }
@@ -625,13 +743,23 @@ pub async fn add_label(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
 /// Ends (or corrects the end of) a label period.
 #[utoipa::path(patch, path = "/api/enterprise-labels/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = LabelInput,
     responses((status = 200, body = LabelPeriod), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn end_label(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<LabelInput>) -> ApiResult<Json<LabelPeriod>> {
+pub async fn end_label(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<LabelInput>,
+) -> ApiResult<Json<LabelPeriod>> {
     let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
     let mut tx = st.db.write().await?;
     s.actor.require("enterprise.read")?;
     let before = match repo::label_period(&mut tx, &s.actor.scope, id).await {
         Err(e) if e.kind == ErrorKind::NotFound => {
-            return Err(if repo::child_exists_unscoped(&mut tx, "enterprise_label", id).await? { Error::denied("enterprise_label", id) } else { e }.into());
+            return Err(if repo::child_exists_unscoped(&mut tx, "enterprise_label", id).await? {
+                Error::denied("enterprise_label", id)
+            } else {
+                e
+            }
+            .into());
         }
         other => other?,
     };
@@ -650,7 +778,19 @@ pub async fn end_label(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
     c.finish()?;
     l.version = expected + 1;
     repo::save_label(&mut tx, &l, expected).await?;
-    story(&mut tx, &st, &s.actor, l.enterprise_id, "label", "enterprise.label_update", "enterprise_label", Some(id.to_string()), format!("标签 {} 有效期调整", l.label), changes(&before, &l)).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        l.enterprise_id,
+        "label",
+        "enterprise.label_update",
+        "enterprise_label",
+        Some(id.to_string()),
+        format!("标签 {} 有效期调整", l.label),
+        changes(&before, &l),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(l))
 }
@@ -675,7 +815,12 @@ pub struct GradeInput {
 /// Sets the key-enterprise grade from a date, with a reason; the history keeps every change.
 #[utoipa::path(post, path = "/api/enterprises/{id}/grades", tag = "archive", params(("id" = Uuid, Path)), request_body = GradeInput,
     responses((status = 201, body = GradeRecord), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_grade(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<GradeInput>) -> ApiResult<(StatusCode, Json<GradeRecord>)> {
+pub async fn add_grade(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<GradeInput>,
+) -> ApiResult<(StatusCode, Json<GradeRecord>)> {
     let mut tx = st.db.write().await?;
     let mut e = visible(&mut tx, &s.actor, id).await?;
     s.actor.require("enterprise.write")?;
@@ -830,24 +975,59 @@ pub async fn contacts(State(st): State<AppState>, Authed(s): Authed, Id(id): Id)
 
 #[utoipa::path(post, path = "/api/enterprises/{id}/contacts", tag = "archive", params(("id" = Uuid, Path)), request_body = ContactInput,
     responses((status = 201, body = Contact), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_contact(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<ContactInput>) -> ApiResult<(StatusCode, Json<Contact>)> {
+pub async fn add_contact(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<ContactInput>,
+) -> ApiResult<(StatusCode, Json<Contact>)> {
     let mut tx = st.db.write().await?;
     let e = visible(&mut tx, &s.actor, id).await?;
     s.actor.require("enterprise.write")?;
     let now = st.now();
-    let mut c = ContactRow { id: Uuid::now_v7(), enterprise_id: id, role: String::new(), name: String::new(), position: String::new(), phone_enc: None, phone_hash: None, email: String::new(), note: String::new(), version: 1, created_at: now, updated_at: now };
+    let mut c = ContactRow {
+        id: Uuid::now_v7(),
+        enterprise_id: id,
+        role: String::new(),
+        name: String::new(),
+        position: String::new(),
+        phone_enc: None,
+        phone_hash: None,
+        email: String::new(),
+        note: String::new(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
     apply_contact(&st, &mut c, i)?;
     repo::insert_contact(&mut tx, &c).await?;
     repo::reindex(&mut tx, id).await?;
     let v = contact_view(&st, &c)?;
-    story(&mut tx, &st, &s.actor, id, "contact", "enterprise.contact_add", "enterprise_contact", Some(c.id.to_string()), format!("{}：新增{} {}", e.name, role_zh(&c.role), c.name), json!({"after": &v})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        id,
+        "contact",
+        "enterprise.contact_add",
+        "enterprise_contact",
+        Some(c.id.to_string()),
+        format!("{}：新增{} {}", e.name, role_zh(&c.role), c.name),
+        json!({"after": &v}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
 #[utoipa::path(patch, path = "/api/enterprise-contacts/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = ContactInput,
     responses((status = 200, body = Contact), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update_contact(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<ContactInput>) -> ApiResult<Json<Contact>> {
+pub async fn update_contact(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<ContactInput>,
+) -> ApiResult<Json<Contact>> {
     let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
     let mut tx = st.db.write().await?;
     let before: ContactRow = visible_child(&mut tx, &s.actor, "enterprise_contact", id).await?;
@@ -859,7 +1039,19 @@ pub async fn update_contact(State(st): State<AppState>, Authed(s): Authed, Id(id
     repo::save_contact(&mut tx, &c, expected).await?;
     repo::reindex(&mut tx, c.enterprise_id).await?;
     let (b, a) = (contact_view(&st, &before)?, contact_view(&st, &c)?);
-    story(&mut tx, &st, &s.actor, c.enterprise_id, "contact", "enterprise.contact_update", "enterprise_contact", Some(id.to_string()), format!("修改{} {}", role_zh(&c.role), c.name), changes(&b, &a)).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        c.enterprise_id,
+        "contact",
+        "enterprise.contact_update",
+        "enterprise_contact",
+        Some(id.to_string()),
+        format!("修改{} {}", role_zh(&c.role), c.name),
+        changes(&b, &a),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(a))
 }
@@ -872,7 +1064,19 @@ pub async fn delete_contact(State(st): State<AppState>, Authed(s): Authed, Id(id
     repo::delete_child(&mut tx, "enterprise_contact", id).await?;
     repo::reindex(&mut tx, c.enterprise_id).await?;
     let v = contact_view(&st, &c)?;
-    story(&mut tx, &st, &s.actor, c.enterprise_id, "contact", "enterprise.contact_delete", "enterprise_contact", Some(id.to_string()), format!("删除{} {}", role_zh(&c.role), c.name), json!({"before": v})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        c.enterprise_id,
+        "contact",
+        "enterprise.contact_delete",
+        "enterprise_contact",
+        Some(id.to_string()),
+        format!("删除{} {}", role_zh(&c.role), c.name),
+        json!({"before": v}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -940,23 +1144,57 @@ pub async fn certificates(State(st): State<AppState>, Authed(s): Authed, Id(id):
 
 #[utoipa::path(post, path = "/api/enterprises/{id}/certificates", tag = "archive", params(("id" = Uuid, Path)), request_body = CertificateInput,
     responses((status = 201, body = Certificate), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_certificate(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<CertificateInput>) -> ApiResult<(StatusCode, Json<Certificate>)> {
+pub async fn add_certificate(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<CertificateInput>,
+) -> ApiResult<(StatusCode, Json<Certificate>)> {
     let mut tx = st.db.write().await?;
     let e = visible(&mut tx, &s.actor, id).await?;
     s.actor.require("enterprise.write")?;
     let now = st.now();
-    let mut c = Certificate { id: Uuid::now_v7(), enterprise_id: id, kind: String::new(), name: String::new(), number: String::new(), issuer: String::new(), issued_on: None, expires_on: None, version: 1, created_at: now, updated_at: now };
+    let mut c = Certificate {
+        id: Uuid::now_v7(),
+        enterprise_id: id,
+        kind: String::new(),
+        name: String::new(),
+        number: String::new(),
+        issuer: String::new(),
+        issued_on: None,
+        expires_on: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
     apply_certificate(&mut c, i)?;
     repo::insert_certificate(&mut tx, &c).await?;
     let until = c.expires_on.map(|d| format!("，有效期至 {}", d.0)).unwrap_or_default();
-    story(&mut tx, &st, &s.actor, id, "certificate", "enterprise.certificate_add", "certificate", Some(c.id.to_string()), format!("{}：取得{}{}", e.name, c.kind, until), json!({"after": &c})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        id,
+        "certificate",
+        "enterprise.certificate_add",
+        "certificate",
+        Some(c.id.to_string()),
+        format!("{}：取得{}{}", e.name, c.kind, until),
+        json!({"after": &c}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
 #[utoipa::path(patch, path = "/api/certificates/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = CertificateInput,
     responses((status = 200, body = Certificate), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update_certificate(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<CertificateInput>) -> ApiResult<Json<Certificate>> {
+pub async fn update_certificate(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<CertificateInput>,
+) -> ApiResult<Json<Certificate>> {
     let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
     let mut tx = st.db.write().await?;
     let before: Certificate = visible_child(&mut tx, &s.actor, "certificate", id).await?;
@@ -966,7 +1204,19 @@ pub async fn update_certificate(State(st): State<AppState>, Authed(s): Authed, I
     c.version = expected + 1;
     c.updated_at = st.now();
     repo::save_certificate(&mut tx, &c, expected).await?;
-    story(&mut tx, &st, &s.actor, c.enterprise_id, "certificate", "enterprise.certificate_update", "certificate", Some(id.to_string()), format!("修改资质证书 {}", c.kind), changes(&before, &c)).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        c.enterprise_id,
+        "certificate",
+        "enterprise.certificate_update",
+        "certificate",
+        Some(id.to_string()),
+        format!("修改资质证书 {}", c.kind),
+        changes(&before, &c),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(c))
 }
@@ -977,7 +1227,19 @@ pub async fn delete_certificate(State(st): State<AppState>, Authed(s): Authed, I
     let c: Certificate = visible_child(&mut tx, &s.actor, "certificate", id).await?;
     s.actor.require("enterprise.write")?;
     repo::delete_child(&mut tx, "certificate", id).await?;
-    story(&mut tx, &st, &s.actor, c.enterprise_id, "certificate", "enterprise.certificate_delete", "certificate", Some(id.to_string()), format!("删除资质证书 {}", c.kind), json!({"before": &c})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        c.enterprise_id,
+        "certificate",
+        "enterprise.certificate_delete",
+        "certificate",
+        Some(id.to_string()),
+        format!("删除资质证书 {}", c.kind),
+        json!({"before": &c}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1049,15 +1311,44 @@ pub async fn ip_assets(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
 
 #[utoipa::path(post, path = "/api/enterprises/{id}/ip-assets", tag = "archive", params(("id" = Uuid, Path)), request_body = IpInput,
     responses((status = 201, body = IpAsset), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_ip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<IpInput>) -> ApiResult<(StatusCode, Json<IpAsset>)> {
+pub async fn add_ip(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<IpInput>,
+) -> ApiResult<(StatusCode, Json<IpAsset>)> {
     let mut tx = st.db.write().await?;
     let e = visible(&mut tx, &s.actor, id).await?;
     s.actor.require("enterprise.write")?;
     let now = st.now();
-    let mut c = IpAsset { id: Uuid::now_v7(), enterprise_id: id, kind: String::new(), number: String::new(), title: String::new(), filed_on: None, granted_on: None, status: "pending".into(), version: 1, created_at: now, updated_at: now };
+    let mut c = IpAsset {
+        id: Uuid::now_v7(),
+        enterprise_id: id,
+        kind: String::new(),
+        number: String::new(),
+        title: String::new(),
+        filed_on: None,
+        granted_on: None,
+        status: "pending".into(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
     apply_ip(&mut c, i)?;
     repo::insert_ip(&mut tx, &c).await?;
-    story(&mut tx, &st, &s.actor, id, "ip", "enterprise.ip_add", "ip_asset", Some(c.id.to_string()), format!("{}：{}《{}》", e.name, ip_zh(&c.kind), c.title), json!({"after": &c})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        id,
+        "ip",
+        "enterprise.ip_add",
+        "ip_asset",
+        Some(c.id.to_string()),
+        format!("{}：{}《{}》", e.name, ip_zh(&c.kind), c.title),
+        json!({"after": &c}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -1074,7 +1365,19 @@ pub async fn update_ip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
     c.version = expected + 1;
     c.updated_at = st.now();
     repo::save_ip(&mut tx, &c, expected).await?;
-    story(&mut tx, &st, &s.actor, c.enterprise_id, "ip", "enterprise.ip_update", "ip_asset", Some(id.to_string()), format!("修改{}《{}》", ip_zh(&c.kind), c.title), changes(&before, &c)).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        c.enterprise_id,
+        "ip",
+        "enterprise.ip_update",
+        "ip_asset",
+        Some(id.to_string()),
+        format!("修改{}《{}》", ip_zh(&c.kind), c.title),
+        changes(&before, &c),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(c))
 }
@@ -1085,7 +1388,19 @@ pub async fn delete_ip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id
     let c: IpAsset = visible_child(&mut tx, &s.actor, "ip_asset", id).await?;
     s.actor.require("enterprise.write")?;
     repo::delete_child(&mut tx, "ip_asset", id).await?;
-    story(&mut tx, &st, &s.actor, c.enterprise_id, "ip", "enterprise.ip_delete", "ip_asset", Some(id.to_string()), format!("删除{}《{}》", ip_zh(&c.kind), c.title), json!({"before": &c})).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        c.enterprise_id,
+        "ip",
+        "enterprise.ip_delete",
+        "ip_asset",
+        Some(id.to_string()),
+        format!("删除{}《{}》", ip_zh(&c.kind), c.title),
+        json!({"before": &c}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -1158,7 +1473,12 @@ pub struct FiguresInput {
 
 #[utoipa::path(put, path = "/api/enterprises/{id}/figures/{year}", tag = "archive", params(("id" = Uuid, Path), ("year" = i64, Path)), request_body = FiguresInput,
     responses((status = 200, body = Vec<YearView>), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn put_figures(State(st): State<AppState>, Authed(s): Authed, Path((id, year)): Path<(String, String)>, Body(i): Body<FiguresInput>) -> ApiResult<Json<Vec<YearView>>> {
+pub async fn put_figures(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Path((id, year)): Path<(String, String)>,
+    Body(i): Body<FiguresInput>,
+) -> ApiResult<Json<Vec<YearView>>> {
     let id: Uuid = id.parse().map_err(|_| Error::not_found())?;
     let mut tx = st.db.write().await?;
     let e = visible(&mut tx, &s.actor, id).await?;
@@ -1172,20 +1492,47 @@ pub async fn put_figures(State(st): State<AppState>, Authed(s): Authed, Path((id
             0
         }
     };
-    for (f, v) in [("revenue", i.revenue), ("rd_spend", i.rd_spend), ("employees", i.employees), ("tax_paid", i.tax_paid), ("output_value", i.output_value)] {
+    for (f, v) in [
+        ("revenue", i.revenue),
+        ("rd_spend", i.rd_spend),
+        ("employees", i.employees),
+        ("tax_paid", i.tax_paid),
+        ("output_value", i.output_value),
+    ] {
         if let Some(v) = v {
             c.range(f, v, 0, 10_000_000_000_000);
         }
     }
     c.finish()?;
     let before = repo::figures(&mut tx, id).await?.into_iter().find(|f| f.year == year);
-    let f = YearFigures { enterprise_id: id, year, revenue: i.revenue, rd_spend: i.rd_spend, employees: i.employees, tax_paid: i.tax_paid, output_value: i.output_value, updated_at: st.now() };
+    let f = YearFigures {
+        enterprise_id: id,
+        year,
+        revenue: i.revenue,
+        rd_spend: i.rd_spend,
+        employees: i.employees,
+        tax_paid: i.tax_paid,
+        output_value: i.output_value,
+        updated_at: st.now(),
+    };
     repo::upsert_figures(&mut tx, &f).await?;
     let detail = match &before {
         Some(b) => changes(b, &f),
         None => json!({"after": &f}),
     };
-    story(&mut tx, &st, &s.actor, id, "figures", "enterprise.figures", "enterprise", Some(id.to_string()), format!("{}：更新 {} 年经营数据", e.name, year), detail).await?;
+    story(
+        &mut tx,
+        &st,
+        &s.actor,
+        id,
+        "figures",
+        "enterprise.figures",
+        "enterprise",
+        Some(id.to_string()),
+        format!("{}：更新 {} 年经营数据", e.name, year),
+        detail,
+    )
+    .await?;
     let rows = repo::figures(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(with_growth(rows)))
@@ -1203,7 +1550,12 @@ pub struct TimelineQuery {
 
 /// Everything that happened with the enterprise, newest first.
 #[utoipa::path(get, path = "/api/enterprises/{id}/timeline", tag = "archive", params(("id" = Uuid, Path), TimelineQuery), responses((status = 200, body = Page<TimelineEntry>)))]
-pub async fn timeline(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Q(q): Q<TimelineQuery>) -> ApiResult<Json<Page<TimelineEntry>>> {
+pub async fn timeline(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Q(q): Q<TimelineQuery>,
+) -> ApiResult<Json<Page<TimelineEntry>>> {
     let p = Paging { page: q.page, page_size: q.page_size };
     let (limit, offset, _, _) = p.limit_offset();
     let mut tx = st.db.read().await?;
@@ -1223,7 +1575,16 @@ mod tests {
         assert_eq!(growth(Some(90), Some(100)), Some(-0.1));
         assert_eq!(growth(Some(5), Some(0)), None);
         assert_eq!(growth(None, Some(3)), None);
-        let f = |year, revenue| YearFigures { enterprise_id: Uuid::nil(), year, revenue, rd_spend: None, employees: None, tax_paid: None, output_value: None, updated_at: Ts(jiff::Timestamp::UNIX_EPOCH) };
+        let f = |year, revenue| YearFigures {
+            enterprise_id: Uuid::nil(),
+            year,
+            revenue,
+            rd_spend: None,
+            employees: None,
+            tax_paid: None,
+            output_value: None,
+            updated_at: Ts(jiff::Timestamp::UNIX_EPOCH),
+        };
         let v = with_growth(vec![f(2023, Some(100)), f(2024, Some(150)), f(2026, Some(300))]);
         assert_eq!(v[0].growth.revenue, None);
         assert_eq!(v[1].growth.revenue, Some(0.5));

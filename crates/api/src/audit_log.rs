@@ -39,7 +39,11 @@ fn mask_leaf(key: &str, v: Value) -> Value {
         Value::String(s) if key == "phone" => {
             let chars: Vec<char> = s.chars().collect();
             if chars.len() > 7 {
-                Value::String(format!("{}****{}", chars[..3].iter().collect::<String>(), chars[chars.len() - 4..].iter().collect::<String>()))
+                Value::String(format!(
+                    "{}****{}",
+                    chars[..3].iter().collect::<String>(),
+                    chars[chars.len() - 4..].iter().collect::<String>()
+                ))
             } else {
                 Value::String("****".into())
             }
@@ -234,7 +238,11 @@ pub async fn verify(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<
         "audit.verify",
         "audit",
         None,
-        if v.ok { format!("审计日志完整性校验通过（{} 条）", v.rows_checked) } else { format!("审计日志完整性校验失败：第 {:?} 条", v.broken_at_seq) },
+        if v.ok {
+            format!("审计日志完整性校验通过（{} 条）", v.rows_checked)
+        } else {
+            format!("审计日志完整性校验失败：第 {:?} 条", v.broken_at_seq)
+        },
         serde_json::to_value(&v).unwrap_or_default(),
     )
     .await?;

@@ -80,7 +80,15 @@ pub fn me_of(a: &Account, actor: &Actor, last: (Option<Ts>, Option<String>), exp
     }
 }
 
-fn anonymous_entry(st: &AppState, ctx: &Ctx, who: &str, actor_id: Option<Uuid>, action: &str, summary: String, detail: serde_json::Value) -> Entry {
+fn anonymous_entry(
+    st: &AppState,
+    ctx: &Ctx,
+    who: &str,
+    actor_id: Option<Uuid>,
+    action: &str,
+    summary: String,
+    detail: serde_json::Value,
+) -> Entry {
     Entry {
         at: st.now(),
         actor_id,
@@ -124,7 +132,19 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
     };
     let Some(mut a) = account else {
         passwords::verify_dummy(&input.password);
-        audit::append(&mut tx, &anonymous_entry(&st, &ctx, &typed, None, "auth.login_failed", format!("登录失败：用户名 {typed} 不存在"), json!({"reason": "unknown_user"}))).await?;
+        audit::append(
+            &mut tx,
+            &anonymous_entry(
+                &st,
+                &ctx,
+                &typed,
+                None,
+                "auth.login_failed",
+                format!("登录失败：用户名 {typed} 不存在"),
+                json!({"reason": "unknown_user"}),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         return Err(Error::unauthenticated("auth.invalid_credentials").into());
     };
@@ -132,7 +152,11 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
     let failures = a.failures();
     if failures.is_locked(now.0) {
         let until = failures.locked_until.expect("locked");
-        audit::append(&mut tx, &anonymous_entry(&st, &ctx, &who, Some(a.id), "auth.login_refused", "账号锁定期间尝试登录".into(), json!({"reason": "locked"}))).await?;
+        audit::append(
+            &mut tx,
+            &anonymous_entry(&st, &ctx, &who, Some(a.id), "auth.login_refused", "账号锁定期间尝试登录".into(), json!({"reason": "locked"})),
+        )
+        .await?;
         tx.commit().await?;
         return Err(Error::new(ErrorKind::Locked, "auth.locked").with("until", until.to_string()).into());
     }
@@ -169,9 +193,25 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
         a.failed_first_at = next.first_at.map(Ts);
         a.locked_until = next.locked_until.map(Ts);
         accounts::save(&mut tx, &a, expected_version).await?;
-        audit::append(&mut tx, &anonymous_entry(&st, &ctx, &who, Some(a.id), "auth.login_failed", format!("登录失败：{reason}"), json!({"reason": reason}))).await?;
+        audit::append(
+            &mut tx,
+            &anonymous_entry(&st, &ctx, &who, Some(a.id), "auth.login_failed", format!("登录失败：{reason}"), json!({"reason": reason})),
+        )
+        .await?;
         if let Some(until) = next.locked_until {
-            audit::append(&mut tx, &anonymous_entry(&st, &ctx, &who, Some(a.id), "auth.locked", format!("连续 {} 次登录失败，账号锁定至 {until}", st.policy.max_failures), json!({"until": until.to_string()}))).await?;
+            audit::append(
+                &mut tx,
+                &anonymous_entry(
+                    &st,
+                    &ctx,
+                    &who,
+                    Some(a.id),
+                    "auth.locked",
+                    format!("连续 {} 次登录失败，账号锁定至 {until}", st.policy.max_failures),
+                    json!({"until": until.to_string()}),
+                ),
+            )
+            .await?;
             tx.commit().await?;
             return Err(Error::new(ErrorKind::Locked, "auth.locked").with("until", until.to_string()).into());
         }
@@ -210,7 +250,8 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
     )
     .await?;
     let actor = actor_for(&mut tx, &a, ctx.ip.clone(), ctx.request_id.clone()).await?;
-    record(&mut tx, &st, &actor, "auth.login", "account", Some(a.id.to_string()), "登录成功".into(), json!({"totp": totp_step.is_some()})).await?;
+    record(&mut tx, &st, &actor, "auth.login", "account", Some(a.id.to_string()), "登录成功".into(), json!({"totp": totp_step.is_some()}))
+        .await?;
     tx.commit().await?;
     let me = me_of(&a, &actor, previous, Some(expires_at));
     let mut resp = Json(me).into_response();
@@ -246,7 +287,11 @@ pub struct PasswordInput {
 /// Changes one's own password (policy: DJ-02). Other sessions of the account end.
 #[utoipa::path(post, path = "/api/me/password", tag = "auth", request_body = PasswordInput,
     responses((status = 204), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn change_password(State(st): State<AppState>, AnyAuthed(s): AnyAuthed, Body(input): Body<PasswordInput>) -> ApiResult<StatusCode> {
+pub async fn change_password(
+    State(st): State<AppState>,
+    AnyAuthed(s): AnyAuthed,
+    Body(input): Body<PasswordInput>,
+) -> ApiResult<StatusCode> {
     let mut tx = st.db.write().await?;
     let mut a = accounts::by_id_unscoped(&mut tx, s.account.id).await?.ok_or_else(Error::not_found)?;
     if !passwords::verify(&input.current_password, &a.password_hash) {
@@ -264,7 +309,11 @@ pub async fn change_password(State(st): State<AppState>, AnyAuthed(s): AnyAuthed
     a.version += 1;
     a.updated_at = st.now();
     accounts::save(&mut tx, &a, expected).await?;
-    zt_db::Tx::exec(&mut tx, &zt_db::Sql::new("DELETE FROM session WHERE account_id = $1 AND id <> $2").bind(a.id).bind(s.session_id.as_str())).await?;
+    zt_db::Tx::exec(
+        &mut tx,
+        &zt_db::Sql::new("DELETE FROM session WHERE account_id = $1 AND id <> $2").bind(a.id).bind(s.session_id.as_str()),
+    )
+    .await?;
     record(&mut tx, &st, &s.actor, "account.password_changed", "account", Some(a.id.to_string()), "修改本人密码".into(), json!({})).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -114,7 +114,12 @@ pub struct DutyInput {
 
 #[utoipa::path(post, path = "/api/stations/{id}/duty", tag = "duty", params(("id" = Uuid, Path)), request_body = DutyInput,
     responses((status = 201, body = DutyEntry), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn assign(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<DutyInput>) -> ApiResult<(StatusCode, Json<DutyEntry>)> {
+pub async fn assign(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<DutyInput>,
+) -> ApiResult<(StatusCode, Json<DutyEntry>)> {
     s.actor.require("roster.read")?;
     let mut tx = st.db.write().await?;
     let station: Station = visible(&mut tx, "station", Some(&s.actor.scope), id).await?;

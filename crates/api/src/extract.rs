@@ -26,9 +26,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         if !json {
             return Err(ApiError(Error::bad_request("bad_request.json").with("reason", "Content-Type: application/json")));
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ApiError(Error::bad_request("bad_request.body_too_large")))?;
+        let bytes =
+            axum::body::Bytes::from_request(req, state).await.map_err(|_| ApiError(Error::bad_request("bad_request.body_too_large")))?;
         if bytes.len() > MAX_BODY {
             return Err(ApiError(Error::bad_request("bad_request.body_too_large")));
         }
@@ -79,9 +78,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let q = parts.uri.query().unwrap_or("");
-        serde_urlencoded_compat(q)
-            .map(Q)
-            .map_err(|reason| ApiError(Error::bad_request("bad_request.query").with("reason", reason)))
+        serde_urlencoded_compat(q).map(Q).map_err(|reason| ApiError(Error::bad_request("bad_request.query").with("reason", reason)))
     }
 }
 

@@ -28,7 +28,11 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<
 pub async fn visible<T: Row>(tx: &mut Tx, table: &'static str, scope: Option<&Scope>, id: Uuid) -> Result<T, Error> {
     match org::get::<T>(tx, table, scope, id).await {
         Err(e) if e.kind == ErrorKind::NotFound => {
-            if org::exists_unscoped(tx, table, id).await? { Err(Error::denied(table, id)) } else { Err(e) }
+            if org::exists_unscoped(tx, table, id).await? {
+                Err(Error::denied(table, id))
+            } else {
+                Err(e)
+            }
         }
         other => other,
     }
@@ -36,7 +40,9 @@ pub async fn visible<T: Row>(tx: &mut Tx, table: &'static str, scope: Option<&Sc
 
 /// A referenced record must be visible too; otherwise the field is wrong.
 async fn reference<T: Row>(tx: &mut Tx, table: &'static str, scope: Option<&Scope>, id: Uuid, field: &str) -> Result<T, Error> {
-    org::get::<T>(tx, table, scope, id).await.map_err(|e| if e.kind == ErrorKind::NotFound { Error::field(field, "ref.not_found") } else { e })
+    org::get::<T>(tx, table, scope, id)
+        .await
+        .map_err(|e| if e.kind == ErrorKind::NotFound { Error::field(field, "ref.not_found") } else { e })
 }
 
 fn require_all(actor: &Actor) -> Result<(), Error> {
@@ -119,7 +125,10 @@ async fn check_region(tx: &mut Tx, r: &Region) -> Result<(), Error> {
     let mut c = Checks::new();
     if !(r.code.len() == 6 && r.code.bytes().all(|b| b.is_ascii_digit())) {
         c.add("code", if r.code.is_empty() { "required" } else { "region.code_invalid" });
-    } else if tx.exists(&zt_db::Sql::new("SELECT count(*) FROM region WHERE code = $1 AND id <> $2").bind(r.code.as_str()).bind(r.id)).await? {
+    } else if tx
+        .exists(&zt_db::Sql::new("SELECT count(*) FROM region WHERE code = $1 AND id <> $2").bind(r.code.as_str()).bind(r.id))
+        .await?
+    {
         c.add("code", "region.code_taken");
     }
     c.text("name", &r.name, 50);
@@ -157,14 +166,36 @@ pub async fn get_region(State(st): State<AppState>, Authed(s): Authed, Id(id): I
 
 #[utoipa::path(post, path = "/api/regions", tag = "org", request_body = RegionInput,
     responses((status = 201, body = Region), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create_region(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<RegionInput>) -> ApiResult<(StatusCode, Json<Region>)> {
+pub async fn create_region(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Body(i): Body<RegionInput>,
+) -> ApiResult<(StatusCode, Json<Region>)> {
     require_all(&s.actor)?;
     let now = st.now();
-    let r = Region { id: Uuid::now_v7(), code: text(&i.code), name: text(&i.name), parent_id: i.parent_id.flatten(), version: 1, created_at: now, updated_at: now };
+    let r = Region {
+        id: Uuid::now_v7(),
+        code: text(&i.code),
+        name: text(&i.name),
+        parent_id: i.parent_id.flatten(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
     let mut tx = st.db.write().await?;
     check_region(&mut tx, &r).await?;
     org::insert_region(&mut tx, &r).await?;
-    record(&mut tx, &st, &s.actor, "region.create", "region", Some(r.id.to_string()), format!("新增行政区划 {} {}", r.code, r.name), json!({"after": &r})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "region.create",
+        "region",
+        Some(r.id.to_string()),
+        format!("新增行政区划 {} {}", r.code, r.name),
+        json!({"after": &r}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
@@ -175,7 +206,12 @@ fn version_of(v: Option<i64>) -> Result<i64, Error> {
 
 #[utoipa::path(patch, path = "/api/regions/{id}", tag = "org", params(("id" = Uuid, Path)), request_body = RegionInput,
     responses((status = 200, body = Region), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update_region(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<RegionInput>) -> ApiResult<Json<Region>> {
+pub async fn update_region(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<RegionInput>,
+) -> ApiResult<Json<Region>> {
     s.actor.require("org.read")?;
     let expected = version_of(i.version)?;
     let mut tx = st.db.write().await?;
@@ -195,7 +231,17 @@ pub async fn update_region(State(st): State<AppState>, Authed(s): Authed, Id(id)
     r.version = expected + 1;
     r.updated_at = st.now();
     org::update_region(&mut tx, &r, expected).await?;
-    record(&mut tx, &st, &s.actor, "region.update", "region", Some(id.to_string()), format!("修改行政区划 {}", r.name), changes(&before, &r)).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "region.update",
+        "region",
+        Some(id.to_string()),
+        format!("修改行政区划 {}", r.name),
+        changes(&before, &r),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(r))
 }
@@ -214,7 +260,17 @@ async fn delete_of<T: Row + Serialize>(
     let row: T = visible(&mut tx, table, scope, id).await?;
     may(&row)?;
     org::delete(&mut tx, table, id).await?;
-    record(&mut tx, st, actor, &format!("{table}.delete"), table, Some(id.to_string()), format!("删除 {}", label(&row)), json!({"before": &row})).await?;
+    record(
+        &mut tx,
+        st,
+        actor,
+        &format!("{table}.delete"),
+        table,
+        Some(id.to_string()),
+        format!("删除 {}", label(&row)),
+        json!({"before": &row}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -266,7 +322,11 @@ pub async fn get_bureau(State(st): State<AppState>, Authed(s): Authed, Id(id): I
 
 #[utoipa::path(post, path = "/api/bureaus", tag = "org", request_body = BureauInput,
     responses((status = 201, body = Bureau), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create_bureau(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<BureauInput>) -> ApiResult<(StatusCode, Json<Bureau>)> {
+pub async fn create_bureau(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Body(i): Body<BureauInput>,
+) -> ApiResult<(StatusCode, Json<Bureau>)> {
     require_all(&s.actor)?;
     let now = st.now();
     let b = Bureau {
@@ -283,14 +343,20 @@ pub async fn create_bureau(State(st): State<AppState>, Authed(s): Authed, Body(i
     let mut tx = st.db.write().await?;
     check_bureau(&mut tx, &b, i.region_id.is_some()).await?;
     org::insert_bureau(&mut tx, &b).await?;
-    record(&mut tx, &st, &s.actor, "bureau.create", "bureau", Some(b.id.to_string()), format!("新增机构 {}", b.name), json!({"after": &b})).await?;
+    record(&mut tx, &st, &s.actor, "bureau.create", "bureau", Some(b.id.to_string()), format!("新增机构 {}", b.name), json!({"after": &b}))
+        .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(b)))
 }
 
 #[utoipa::path(patch, path = "/api/bureaus/{id}", tag = "org", params(("id" = Uuid, Path)), request_body = BureauInput,
     responses((status = 200, body = Bureau), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update_bureau(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<BureauInput>) -> ApiResult<Json<Bureau>> {
+pub async fn update_bureau(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<BureauInput>,
+) -> ApiResult<Json<Bureau>> {
     s.actor.require("org.read")?;
     let expected = version_of(i.version)?;
     let mut tx = st.db.write().await?;
@@ -316,7 +382,8 @@ pub async fn update_bureau(State(st): State<AppState>, Authed(s): Authed, Id(id)
     b.version = expected + 1;
     b.updated_at = st.now();
     org::update_bureau(&mut tx, &b, expected).await?;
-    record(&mut tx, &st, &s.actor, "bureau.update", "bureau", Some(id.to_string()), format!("修改机构 {}", b.name), changes(&before, &b)).await?;
+    record(&mut tx, &st, &s.actor, "bureau.update", "bureau", Some(id.to_string()), format!("修改机构 {}", b.name), changes(&before, &b))
+        .await?;
     tx.commit().await?;
     Ok(Json(b))
 }
@@ -373,7 +440,11 @@ pub async fn get_station(State(st): State<AppState>, Authed(s): Authed, Id(id): 
 
 #[utoipa::path(post, path = "/api/stations", tag = "org", request_body = StationInput,
     responses((status = 201, body = Station), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create_station(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<StationInput>) -> ApiResult<(StatusCode, Json<Station>)> {
+pub async fn create_station(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Body(i): Body<StationInput>,
+) -> ApiResult<(StatusCode, Json<Station>)> {
     s.actor.require("org.manage")?;
     let mut tx = st.db.write().await?;
     let now = st.now();
@@ -400,14 +471,29 @@ pub async fn create_station(State(st): State<AppState>, Authed(s): Authed, Body(
     row.bureau_id = bureau_id;
     check_station(&mut tx, &row).await?;
     org::insert_station(&mut tx, &row).await?;
-    record(&mut tx, &st, &s.actor, "station.create", "station", Some(row.id.to_string()), format!("新增站点 {}", row.name), json!({"after": &row})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "station.create",
+        "station",
+        Some(row.id.to_string()),
+        format!("新增站点 {}", row.name),
+        json!({"after": &row}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
 #[utoipa::path(patch, path = "/api/stations/{id}", tag = "org", params(("id" = Uuid, Path)), request_body = StationInput,
     responses((status = 200, body = Station), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update_station(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<StationInput>) -> ApiResult<Json<Station>> {
+pub async fn update_station(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<StationInput>,
+) -> ApiResult<Json<Station>> {
     s.actor.require("org.read")?;
     let expected = version_of(i.version)?;
     let mut tx = st.db.write().await?;
@@ -439,7 +525,17 @@ pub async fn update_station(State(st): State<AppState>, Authed(s): Authed, Id(id
     row.version = expected + 1;
     row.updated_at = st.now();
     org::update_station(&mut tx, &row, expected).await?;
-    record(&mut tx, &st, &s.actor, "station.update", "station", Some(id.to_string()), format!("修改站点 {}", row.name), changes(&before, &row)).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "station.update",
+        "station",
+        Some(id.to_string()),
+        format!("修改站点 {}", row.name),
+        changes(&before, &row),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(row))
 }
@@ -509,7 +605,11 @@ pub async fn get_department(State(st): State<AppState>, Authed(s): Authed, Id(id
 
 #[utoipa::path(post, path = "/api/departments", tag = "org", request_body = DepartmentInput,
     responses((status = 201, body = Department), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create_department(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<DepartmentInput>) -> ApiResult<(StatusCode, Json<Department>)> {
+pub async fn create_department(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Body(i): Body<DepartmentInput>,
+) -> ApiResult<(StatusCode, Json<Department>)> {
     s.actor.require("org.manage")?;
     let mut tx = st.db.write().await?;
     let Some(bureau_id) = i.bureau_id else {
@@ -533,14 +633,29 @@ pub async fn create_department(State(st): State<AppState>, Authed(s): Authed, Bo
     };
     check_department(&mut tx, &s.actor, &d).await?;
     org::insert_department(&mut tx, &d).await?;
-    record(&mut tx, &st, &s.actor, "department.create", "department", Some(d.id.to_string()), format!("新增部门 {}", d.name), json!({"after": &d})).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "department.create",
+        "department",
+        Some(d.id.to_string()),
+        format!("新增部门 {}", d.name),
+        json!({"after": &d}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
 #[utoipa::path(patch, path = "/api/departments/{id}", tag = "org", params(("id" = Uuid, Path)), request_body = DepartmentInput,
     responses((status = 200, body = Department), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn update_department(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<DepartmentInput>) -> ApiResult<Json<Department>> {
+pub async fn update_department(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<DepartmentInput>,
+) -> ApiResult<Json<Department>> {
     s.actor.require("org.read")?;
     let expected = version_of(i.version)?;
     let mut tx = st.db.write().await?;
@@ -567,14 +682,32 @@ pub async fn update_department(State(st): State<AppState>, Authed(s): Authed, Id
     d.version = expected + 1;
     d.updated_at = st.now();
     org::update_department(&mut tx, &d, expected).await?;
-    record(&mut tx, &st, &s.actor, "department.update", "department", Some(id.to_string()), format!("修改部门 {}", d.name), changes(&before, &d)).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "department.update",
+        "department",
+        Some(id.to_string()),
+        format!("修改部门 {}", d.name),
+        changes(&before, &d),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(d))
 }
 
 #[utoipa::path(delete, path = "/api/departments/{id}", tag = "org", params(("id" = Uuid, Path)), responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn delete_department(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<StatusCode> {
-    delete_of::<Department>(&st, &s.actor, "department", id, |d| manages(&s.actor, d.bureau_id, d.station_id), |d| format!("部门 {}", d.name)).await
+    delete_of::<Department>(
+        &st,
+        &s.actor,
+        "department",
+        id,
+        |d| manages(&s.actor, d.bureau_id, d.station_id),
+        |d| format!("部门 {}", d.name),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- tree
@@ -610,7 +743,11 @@ pub async fn tree(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Js
     tx.commit().await?;
     let station_node = |x: &Station| {
         let mut n = leaf("station", x.id, &x.name, None, Some(&x.kind));
-        n.children = departments.iter().filter(|d| d.station_id == Some(x.id)).map(|d| leaf("department", d.id, &d.name, None, Some(&d.kind))).collect();
+        n.children = departments
+            .iter()
+            .filter(|d| d.station_id == Some(x.id))
+            .map(|d| leaf("department", d.id, &d.name, None, Some(&d.kind)))
+            .collect();
         n
     };
     let bureau_node = |b: &Bureau| {
@@ -628,16 +765,36 @@ pub async fn tree(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Js
     };
     fn region_node(r: &Region, regions: &[Region], bureaus: &[OrgNode], bureau_rows: &[Bureau], show_empty: bool) -> Option<OrgNode> {
         let mut n = leaf("region", r.id, &r.name, Some(&r.code), None);
-        n.children = regions.iter().filter(|c| c.parent_id == Some(r.id)).filter_map(|c| region_node(c, regions, bureaus, bureau_rows, show_empty)).collect();
+        n.children = regions
+            .iter()
+            .filter(|c| c.parent_id == Some(r.id))
+            .filter_map(|c| region_node(c, regions, bureaus, bureau_rows, show_empty))
+            .collect();
         for (row, node) in bureau_rows.iter().zip(bureaus) {
             if row.region_id == r.id {
-                n.children.push(OrgNode { node_type: node.node_type, id: node.id, name: node.name.clone(), code: None, kind: None, children: clone_nodes(&node.children) });
+                n.children.push(OrgNode {
+                    node_type: node.node_type,
+                    id: node.id,
+                    name: node.name.clone(),
+                    code: None,
+                    kind: None,
+                    children: clone_nodes(&node.children),
+                });
             }
         }
         (show_empty || !n.children.is_empty()).then_some(n)
     }
     fn clone_nodes(v: &[OrgNode]) -> Vec<OrgNode> {
-        v.iter().map(|n| OrgNode { node_type: n.node_type, id: n.id, name: n.name.clone(), code: n.code.clone(), kind: n.kind.clone(), children: clone_nodes(&n.children) }).collect()
+        v.iter()
+            .map(|n| OrgNode {
+                node_type: n.node_type,
+                id: n.id,
+                name: n.name.clone(),
+                code: n.code.clone(),
+                kind: n.kind.clone(),
+                children: clone_nodes(&n.children),
+            })
+            .collect()
     }
     let bureau_nodes: Vec<OrgNode> = bureaus.iter().map(bureau_node).collect();
     let show_empty = scope == Scope::All;
@@ -649,4 +806,3 @@ pub async fn tree(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Js
         .collect();
     Ok(Json(roots))
 }
-

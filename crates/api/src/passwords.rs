@@ -7,10 +7,7 @@ use std::sync::LazyLock;
 use zt_domain::Error;
 
 pub fn hash(password: &str) -> Result<String, Error> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| Error::internal(format!("argon2: {e}")))
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| Error::internal(format!("argon2: {e}")))
 }
 
 pub fn verify(password: &str, stored: &str) -> bool {

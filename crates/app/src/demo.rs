@@ -71,7 +71,17 @@ impl Ctx {
         }
     }
     #[allow(clippy::too_many_arguments)]
-    fn account(&self, username: &str, name: &str, phone: &str, bureau: Option<Uuid>, station: Option<Uuid>, department: Option<Uuid>, hash: &str, admin: bool) -> Account {
+    fn account(
+        &self,
+        username: &str,
+        name: &str,
+        phone: &str,
+        bureau: Option<Uuid>,
+        station: Option<Uuid>,
+        department: Option<Uuid>,
+        hash: &str,
+        admin: bool,
+    ) -> Account {
         Account {
             phone: Some(phone.into()),
             email: Some(format!("{username}@demo.zhitong.local")),
@@ -96,8 +106,24 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     let hash = zt_api::passwords::hash(DEMO_PASSWORD)?;
     let mut tx = db.write().await?;
 
-    let sh = Region { id: Uuid::now_v7(), code: "310000".into(), name: "上海市".into(), parent_id: None, version: 1, created_at: c.now, updated_at: c.now };
-    let pd = Region { id: Uuid::now_v7(), code: "310115".into(), name: "浦东新区".into(), parent_id: Some(sh.id), version: 1, created_at: c.now, updated_at: c.now };
+    let sh = Region {
+        id: Uuid::now_v7(),
+        code: "310000".into(),
+        name: "上海市".into(),
+        parent_id: None,
+        version: 1,
+        created_at: c.now,
+        updated_at: c.now,
+    };
+    let pd = Region {
+        id: Uuid::now_v7(),
+        code: "310115".into(),
+        name: "浦东新区".into(),
+        parent_id: Some(sh.id),
+        version: 1,
+        created_at: c.now,
+        updated_at: c.now,
+    };
     org::insert_region(&mut tx, &sh).await?;
     org::insert_region(&mut tx, &pd).await?;
     let bureau = Bureau {

@@ -36,8 +36,14 @@ impl Rng {
     }
 }
 
-const BRAND_A: &[&str] = &["华", "瑞", "联", "微", "海", "睿", "凯", "中", "和", "君", "复", "天", "星", "云", "达", "芯", "翱", "思", "博", "恒", "鼎", "锐", "晶", "泰", "康", "迈", "图", "启", "新", "源"];
-const BRAND_B: &[&str] = &["芯", "博", "影", "创", "正", "智", "赛", "元", "实", "宏", "岳", "环", "从", "闼", "原", "捷", "朗", "德", "通", "科", "医", "光", "研", "和", "润", "锋", "灵", "安", "森", "辰"];
+const BRAND_A: &[&str] = &[
+    "华", "瑞", "联", "微", "海", "睿", "凯", "中", "和", "君", "复", "天", "星", "云", "达", "芯", "翱", "思", "博", "恒", "鼎", "锐",
+    "晶", "泰", "康", "迈", "图", "启", "新", "源",
+];
+const BRAND_B: &[&str] = &[
+    "芯", "博", "影", "创", "正", "智", "赛", "元", "实", "宏", "岳", "环", "从", "闼", "原", "捷", "朗", "德", "通", "科", "医", "光",
+    "研", "和", "润", "锋", "灵", "安", "森", "辰",
+];
 const INDUSTRIES: &[(&str, &str, &str)] = &[
     ("C2710", "化学药品原料药制造", "医药"),
     ("C2720", "化学药品制剂制造", "制药"),
@@ -52,8 +58,12 @@ const INDUSTRIES: &[(&str, &str, &str)] = &[
     ("C3490", "其他通用设备制造业", "智能装备"),
     ("C2929", "塑料零件及其他塑料制品制造", "新材料"),
 ];
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "慧", "建华", "晓东", "海燕", "志强"];
+const SURNAMES: &[&str] =
+    &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "慧", "建华",
+    "晓东", "海燕", "志强",
+];
 const USCC_BODY: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 pub fn person(r: &mut Rng) -> String {
@@ -72,7 +82,16 @@ fn day(d: Date, offset_days: i64) -> Day {
 /// transaction. Returns how many were written.
 /// `series` (0–960) goes into the organisation code, so that batches never share a code.
 #[allow(clippy::too_many_arguments)]
-pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, stations: &[(Uuid, u64)], n: usize, seed: u64, series: u32) -> Result<usize, Error> {
+pub async fn generate(
+    tx: &mut Tx,
+    cipher: &Cipher,
+    now: Ts,
+    today: Date,
+    stations: &[(Uuid, u64)],
+    n: usize,
+    seed: u64,
+    series: u32,
+) -> Result<usize, Error> {
     let series_chars: String = [series / 31 % 31, series % 31].iter().map(|i| USCC_BODY[*i as usize] as char).collect();
     let mut r = Rng::new(seed);
     let mut used = std::collections::HashSet::new();
@@ -98,17 +117,25 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
         used.insert(name.clone());
         let roll = r.below(100);
         let mut acc = 0;
-        let station = stations.iter().find(|(_, share)| {
-            acc += share;
-            roll < acc
-        }).unwrap_or(&stations[0]).0;
+        let station = stations
+            .iter()
+            .find(|(_, share)| {
+                acc += share;
+                roll < acc
+            })
+            .unwrap_or(&stations[0])
+            .0;
         let registered = day(today, -(365 + r.below(365 * 15) as i64));
         let age_years = (today.year() - registered.0.year()) as i64;
         let mut e = blank_row(now);
         e.uscc = uscc;
         e.name = name.clone();
         e.registered_on = Some(registered);
-        e.registered_address = format!("上海市浦东新区{}路{}号", r.pick(&["张江", "科苑", "蔡伦", "哈雷", "金科", "碧波", "郭守敬", "祖冲之", "金海", "川沙"]), 1 + r.below(999));
+        e.registered_address = format!(
+            "上海市浦东新区{}路{}号",
+            r.pick(&["张江", "科苑", "蔡伦", "哈雷", "金科", "碧波", "郭守敬", "祖冲之", "金海", "川沙"]),
+            1 + r.below(999)
+        );
         e.operating_address = e.registered_address.clone();
         e.station_id = station;
         e.cluster = r.pick(&["生物医药", "集成电路", "人工智能", "智能制造", ""]).to_string();
@@ -116,12 +143,19 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
         e.industry_name = ind_name.into();
         e.size = if r.chance(30) { "above".into() } else { "below".into() };
         e.upgrade_potential = e.size == "below" && r.chance(20);
-        e.stage = if age_years < 3 { "startup".into() } else if age_years < 10 { "growth".into() } else { "mature".into() };
+        e.stage = if age_years < 3 {
+            "startup".into()
+        } else if age_years < 10 {
+            "growth".into()
+        } else {
+            "mature".into()
+        };
         e.legal_rep_name = person(&mut r);
         let id_no = {
             let birth = format!("{}{:02}{:02}", 1960 + r.below(35), 1 + r.below(12), 1 + r.below(28));
             let first17 = format!("310115{birth}{:03}", r.below(1000));
-            let sum: u32 = first17.bytes().zip([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]).map(|(b, w)| (b - b'0') as u32 * w).sum();
+            let sum: u32 =
+                first17.bytes().zip([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]).map(|(b, w)| (b - b'0') as u32 * w).sum();
             format!("{first17}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
         };
         e.legal_rep_id_enc = Some(cipher.encrypt(&id_no));
@@ -131,7 +165,13 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
         e.legal_rep_phone_hash = Some(cipher.lookup_hash(&rep_phone));
 
         // grade history
-        let final_grade = if r.chance(10) { "A" } else if r.chance(28) { "B" } else { "C" };
+        let final_grade = if r.chance(10) {
+            "A"
+        } else if r.chance(28) {
+            "B"
+        } else {
+            "C"
+        };
         let mut grades = vec![("C", day(today, -(700 + r.below(300) as i64)), "首次分类分级")];
         if final_grade != "C" {
             grades.push(("B", day(today, -(300 + r.below(300) as i64)), "营收增长，列入重点关注"));
@@ -142,7 +182,20 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
         e.grade = Some(final_grade.into());
         repo::insert(tx, &e).await?;
         for (g, on, reason) in &grades {
-            repo::insert_grade(tx, &GradeRecord { id: Uuid::now_v7(), enterprise_id: e.id, grade: g.to_string(), effective_on: *on, reason: reason.to_string(), actor_id: None, actor_name: system.clone(), created_at: now }).await?;
+            repo::insert_grade(
+                tx,
+                &GradeRecord {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    grade: g.to_string(),
+                    effective_on: *on,
+                    reason: reason.to_string(),
+                    actor_id: None,
+                    actor_name: system.clone(),
+                    created_at: now,
+                },
+            )
+            .await?;
         }
 
         // labels, with the certificates that prove them
@@ -152,7 +205,23 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
             let from = day(today, -(r.below(1000) as i64 + 30));
             labels.push(("high_tech", from, None));
             let expires = day(from.0, 3 * 365);
-            repo::insert_certificate(tx, &Certificate { id: Uuid::now_v7(), enterprise_id: e.id, kind: "高新技术企业证书".into(), name: "高新技术企业证书".into(), number: format!("GR{}31{:06}", from.0.year(), r.below(1_000_000)), issuer: "上海市科学技术委员会".into(), issued_on: Some(from), expires_on: Some(expires), version: 1, created_at: now, updated_at: now }).await?;
+            repo::insert_certificate(
+                tx,
+                &Certificate {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    kind: "高新技术企业证书".into(),
+                    name: "高新技术企业证书".into(),
+                    number: format!("GR{}31{:06}", from.0.year(), r.below(1_000_000)),
+                    issuer: "上海市科学技术委员会".into(),
+                    issued_on: Some(from),
+                    expires_on: Some(expires),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
         }
         if r.chance(20) {
             labels.push(("tech_sme", day(today, -(r.below(700) as i64)), None));
@@ -167,13 +236,42 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
             labels.push(("gazelle", day(today, -1200), Some(day(today, -500))));
         }
         for (label, from, to) in &labels {
-            repo::insert_label(tx, &LabelPeriod { id: Uuid::now_v7(), enterprise_id: e.id, label: label.to_string(), valid_from: *from, valid_to: *to, note: String::new(), version: 1, created_at: now }).await?;
+            repo::insert_label(
+                tx,
+                &LabelPeriod {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    label: label.to_string(),
+                    valid_from: *from,
+                    valid_to: *to,
+                    note: String::new(),
+                    version: 1,
+                    created_at: now,
+                },
+            )
+            .await?;
         }
         if r.chance(35) {
             let issued = day(today, -(r.below(1000) as i64 + 30));
             // a share expire within the next 90 days, for the alarm clock
             let expires = if r.chance(20) { day(today, r.below(90) as i64 + 1) } else { day(issued.0, 3 * 365) };
-            repo::insert_certificate(tx, &Certificate { id: Uuid::now_v7(), enterprise_id: e.id, kind: "ISO 9001 质量管理体系认证".into(), name: "质量管理体系认证证书".into(), number: format!("0{}Q{:05}R0M", issued.0.year() % 100, r.below(100_000)), issuer: "中国质量认证中心".into(), issued_on: Some(issued), expires_on: Some(expires), version: 1, created_at: now, updated_at: now }).await?;
+            repo::insert_certificate(
+                tx,
+                &Certificate {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    kind: "ISO 9001 质量管理体系认证".into(),
+                    name: "质量管理体系认证证书".into(),
+                    number: format!("0{}Q{:05}R0M", issued.0.year() % 100, r.below(100_000)),
+                    issuer: "中国质量认证中心".into(),
+                    issued_on: Some(issued),
+                    expires_on: Some(expires),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
         }
 
         // contacts
@@ -181,7 +279,24 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
         for role in roles {
             let phone = mobile(&mut r);
             let name = person(&mut r);
-            repo::insert_contact(tx, &ContactRow { id: Uuid::now_v7(), enterprise_id: e.id, role: role.to_string(), name, position: r.pick(&["综合部经理", "行政主管", "总经理助理", "质量总监", "财务经理"]).to_string(), phone_enc: Some(cipher.encrypt(&phone)), phone_hash: Some(cipher.lookup_hash(&phone)), email: String::new(), note: String::new(), version: 1, created_at: now, updated_at: now }).await?;
+            repo::insert_contact(
+                tx,
+                &ContactRow {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    role: role.to_string(),
+                    name,
+                    position: r.pick(&["综合部经理", "行政主管", "总经理助理", "质量总监", "财务经理"]).to_string(),
+                    phone_enc: Some(cipher.encrypt(&phone)),
+                    phone_hash: Some(cipher.lookup_hash(&phone)),
+                    email: String::new(),
+                    note: String::new(),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
         }
 
         // IP assets
@@ -189,7 +304,27 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
             let kind = *r.pick(&["invention", "utility_model", "utility_model", "software", "trademark", "design"]);
             let filed = day(today, -(r.below(2000) as i64 + 60));
             let granted = (kind != "invention" || r.chance(60)).then(|| day(filed.0, 200 + r.below(500) as i64)).filter(|g| g.0 <= today);
-            repo::insert_ip(tx, &IpAsset { id: Uuid::now_v7(), enterprise_id: e.id, kind: kind.into(), number: format!("ZL{}{:08}.{}", filed.0.year(), r.below(100_000_000), k % 10), title: format!("一种{}{}", r.pick(&["高效", "智能", "低功耗", "高通量", "微型", "可降解"]), r.pick(&["检测装置", "制备方法", "控制系统", "芯片封装结构", "分析软件", "给药装置"])), filed_on: Some(filed), granted_on: granted, status: if granted.is_some() { "granted".into() } else { "pending".into() }, version: 1, created_at: now, updated_at: now }).await?;
+            repo::insert_ip(
+                tx,
+                &IpAsset {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    kind: kind.into(),
+                    number: format!("ZL{}{:08}.{}", filed.0.year(), r.below(100_000_000), k % 10),
+                    title: format!(
+                        "一种{}{}",
+                        r.pick(&["高效", "智能", "低功耗", "高通量", "微型", "可降解"]),
+                        r.pick(&["检测装置", "制备方法", "控制系统", "芯片封装结构", "分析软件", "给药装置"])
+                    ),
+                    filed_on: Some(filed),
+                    granted_on: granted,
+                    status: if granted.is_some() { "granted".into() } else { "pending".into() },
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
         }
 
         // three years of figures (yuan)
@@ -197,11 +332,38 @@ pub async fn generate(tx: &mut Tx, cipher: &Cipher, now: Ts, today: Date, statio
         let mut staff = 5 + r.below(if e.size == "above" { 800 } else { 60 }) as i64;
         for year in (today.year() as i64 - 3)..(today.year() as i64) {
             let rd = revenue * (3 + r.below(15) as i64) / 100;
-            repo::upsert_figures(tx, &YearFigures { enterprise_id: e.id, year, revenue: Some(revenue), rd_spend: Some(rd), employees: Some(staff), tax_paid: Some(revenue * (2 + r.below(6) as i64) / 100), output_value: Some(revenue * (90 + r.below(30) as i64) / 100), updated_at: now }).await?;
+            repo::upsert_figures(
+                tx,
+                &YearFigures {
+                    enterprise_id: e.id,
+                    year,
+                    revenue: Some(revenue),
+                    rd_spend: Some(rd),
+                    employees: Some(staff),
+                    tax_paid: Some(revenue * (2 + r.below(6) as i64) / 100),
+                    output_value: Some(revenue * (90 + r.below(30) as i64) / 100),
+                    updated_at: now,
+                },
+            )
+            .await?;
             revenue = revenue * (85 + r.below(45) as i64) / 100;
             staff = (staff * (90 + r.below(30) as i64) / 100).max(3);
         }
-        repo::record(tx, &TimelineEntry { id: Uuid::now_v7(), enterprise_id: e.id, at: now, kind: "profile".into(), summary: format!("建立企业档案：{name}（演示数据）"), actor_id: None, actor_name: system.clone(), ref_type: "enterprise".into(), ref_id: Some(e.id.to_string()) }).await?;
+        repo::record(
+            tx,
+            &TimelineEntry {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                at: now,
+                kind: "profile".into(),
+                summary: format!("建立企业档案：{name}（演示数据）"),
+                actor_id: None,
+                actor_name: system.clone(),
+                ref_type: "enterprise".into(),
+                ref_id: Some(e.id.to_string()),
+            },
+        )
+        .await?;
         repo::reindex(tx, e.id).await?;
         written += 1;
     }

@@ -196,7 +196,8 @@ async fn main() -> ExitCode {
             .await;
             match r {
                 Ok(Some(a)) if a.is_demo && a.totp_enabled => {
-                    let code = zt_domain::totp::code_at(a.totp_secret.as_deref().unwrap_or(""), SystemClock.now().as_second()).unwrap_or_default();
+                    let code =
+                        zt_domain::totp::code_at(a.totp_secret.as_deref().unwrap_or(""), SystemClock.now().as_second()).unwrap_or_default();
                     println!("{code}");
                     ExitCode::SUCCESS
                 }
@@ -245,38 +246,51 @@ async fn serve(url: String, data_dir: PathBuf, args: ServeArgs) -> ExitCode {
         demo: args.demo,
         trust_proxy: args.trust_proxy,
         cookie_secure: args.cookie_secure,
-        policy: zt_domain::auth::SecurityPolicy { login_attempts_per_minute_per_ip: args.login_attempts_per_minute.max(1), ..Default::default() },
+        policy: zt_domain::auth::SecurityPolicy {
+            login_attempts_per_minute_per_ip: args.login_attempts_per_minute.max(1),
+            ..Default::default()
+        },
     };
     let app = match Application::build(cfg, Arc::new(SystemClock)).await {
         Ok(app) => app,
         Err(e) => return exit_for(e),
     };
+    // Install the signal handlers before announcing the address, so that a SIGTERM sent as soon
+    // as the server says it is up already shuts it down gracefully.
+    let shutdown = shutdown_signal();
     let addr = format!("http://{}:{}", args.bind.ip(), app.port());
     tracing::info!(database = %zt_db::redact(&url), address = %addr, demo = args.demo, "zhitong is serving");
     eprintln!("直通 Zhitong serving at {addr}  (database {})", zt_db::redact(&url));
     if args.demo {
         eprintln!("demo mode: sign in as leader / {} (see README for all demo accounts)", demo::DEMO_PASSWORD);
     }
-    match app.run_until(shutdown_signal()).await {
+    match app.run_until(shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e, 1),
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing requests in flight");
+    let mut term_signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async {
+            match term_signal.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+        tracing::info!("shutting down: finishing requests in flight");
+    }
 }
 
 async fn create_admin(db: &Db, username: &str, display_name: &str, role: &str, password_stdin: bool) -> ExitCode {
@@ -377,7 +391,17 @@ async fn generate(db: &Db, cipher: &zt_domain::crypto::Cipher, n: usize, seed: u
     while done < n {
         let k = (n - done).min(5000);
         let mut tx = db.write().await?;
-        done += zt_app::demo_archive::generate(&mut tx, cipher, Ts(SystemClock.now()), today, &shares, k, seed.wrapping_add(batch * 7919), 1 + (seed as u32 % 7) * 137 + batch as u32).await?;
+        done += zt_app::demo_archive::generate(
+            &mut tx,
+            cipher,
+            Ts(SystemClock.now()),
+            today,
+            &shares,
+            k,
+            seed.wrapping_add(batch * 7919),
+            1 + (seed as u32 % 7) * 137 + batch as u32,
+        )
+        .await?;
         tx.commit().await?;
         batch += 1;
         eprintln!("{done} / {n}");

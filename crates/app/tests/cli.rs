@@ -98,11 +98,7 @@ fn demo_load_gives_working_accounts_and_totp() {
 fn sigterm_stops_the_server_cleanly() {
     let dir = temp_dir("sigterm");
     let url = format!("sqlite://{}", dir.join("s.db").display());
-    let mut child = zhitong()
-        .args(["--database-url", &url, "serve", "--bind", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = zhitong().args(["--database-url", &url, "serve", "--bind", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
     // wait until it says it is serving
     let mut err = child.stderr.take().unwrap();
     let mut seen = String::new();

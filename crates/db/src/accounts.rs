@@ -100,11 +100,7 @@ impl Account {
     }
 
     pub fn failures(&self) -> FailureState {
-        FailureState {
-            count: self.failed_count,
-            first_at: self.failed_first_at.map(|t| t.0),
-            locked_until: self.locked_until.map(|t| t.0),
-        }
+        FailureState { count: self.failed_count, first_at: self.failed_first_at.map(|t| t.0), locked_until: self.locked_until.map(|t| t.0) }
     }
 }
 
@@ -276,7 +272,11 @@ pub async fn set_roles(tx: &mut Tx, id: Uuid, roles: &[String]) -> Result<(), Er
 }
 
 pub async fn count_with_role(tx: &mut Tx, role: &str) -> Result<i64, Error> {
-    tx.count(&Sql::new("SELECT count(*) FROM account_role r JOIN account a ON a.id = r.account_id WHERE r.role = $1 AND a.status = 'active'").bind(role)).await
+    tx.count(
+        &Sql::new("SELECT count(*) FROM account_role r JOIN account a ON a.id = r.account_id WHERE r.role = $1 AND a.status = 'active'")
+            .bind(role),
+    )
+    .await
 }
 
 pub async fn permissions_of_roles(tx: &mut Tx, roles: &[String]) -> Result<BTreeSet<String>, Error> {

@@ -258,10 +258,20 @@ pub struct ListRow {
     pub station_name: String,
 }
 
-pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, sort: Sort, desc: bool, limit: i64, offset: i64, today: Day) -> Result<(Vec<ListRow>, i64), Error> {
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    desc: bool,
+    limit: i64,
+    offset: i64,
+    today: Day,
+) -> Result<(Vec<ListRow>, i64), Error> {
     let sqlite = matches!(tx, Tx::Sqlite(_));
     let total = tx.count(&filtered("SELECT count(*) FROM enterprise e", scope, f, today, sqlite)).await?;
-    let mut s = filtered("SELECT e.*, st.name AS station_name FROM enterprise e JOIN station st ON st.id = e.station_id", scope, f, today, sqlite);
+    let mut s =
+        filtered("SELECT e.*, st.name AS station_name FROM enterprise e JOIN station st ON st.id = e.station_id", scope, f, today, sqlite);
     let col = match sort {
         Sort::Name => "e.name",
         Sort::RegisteredOn => "e.registered_on",
@@ -288,7 +298,8 @@ pub async fn labels_on(tx: &mut Tx, ids: &[Uuid], on: Day) -> Result<Vec<(Uuid, 
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut s = Sql::new("SELECT l.enterprise_id, l.label FROM enterprise_label l JOIN label_def d ON d.code = l.label WHERE l.valid_from <= ");
+    let mut s =
+        Sql::new("SELECT l.enterprise_id, l.label FROM enterprise_label l JOIN label_def d ON d.code = l.label WHERE l.valid_from <= ");
     s.param(on).push(" AND (l.valid_to IS NULL OR l.valid_to >= ").param(on).push(") AND l.enterprise_id IN ");
     in_list(&mut s, ids);
     s.push(" ORDER BY d.sort_order");
@@ -327,9 +338,15 @@ pub async fn former_names(tx: &mut Tx, id: Uuid) -> Result<Vec<FormerName>, Erro
 }
 
 pub async fn add_former_name(tx: &mut Tx, id: Uuid, name: &str, until: Day) -> Result<(), Error> {
-    tx.exec(&Sql::new("INSERT INTO enterprise_former_name (id, enterprise_id, name, until) VALUES ($1, $2, $3, $4)").bind(Uuid::now_v7()).bind(id).bind(name).bind(until))
-        .await
-        .map(|_| ())
+    tx.exec(
+        &Sql::new("INSERT INTO enterprise_former_name (id, enterprise_id, name, until) VALUES ($1, $2, $3, $4)")
+            .bind(Uuid::now_v7())
+            .bind(id)
+            .bind(name)
+            .bind(until),
+    )
+    .await
+    .map(|_| ())
 }
 
 // ------------------------------------------------------------------ labels
@@ -398,7 +415,14 @@ pub async fn insert_label(tx: &mut Tx, l: &LabelPeriod) -> Result<(), Error> {
 
 pub async fn save_label(tx: &mut Tx, l: &LabelPeriod, expected: i64) -> Result<(), Error> {
     let n = tx
-        .exec(&Sql::new("UPDATE enterprise_label SET valid_to = $1, note = $2, version = $3 WHERE id = $4 AND version = $5").bind(crate::sql::Arg::Day(l.valid_to)).bind(&l.note).bind(l.version).bind(l.id).bind(expected))
+        .exec(
+            &Sql::new("UPDATE enterprise_label SET valid_to = $1, note = $2, version = $3 WHERE id = $4 AND version = $5")
+                .bind(crate::sql::Arg::Day(l.valid_to))
+                .bind(&l.note)
+                .bind(l.version)
+                .bind(l.id)
+                .bind(expected),
+        )
         .await?;
     crate::expect_one(n)
 }

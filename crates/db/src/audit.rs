@@ -97,8 +97,7 @@ impl Record {
 /// Appends one row. The head row is updated first, which locks it until commit, so concurrent
 /// writers on PostgreSQL take turns and the chain never forks.
 pub async fn append(tx: &mut Tx, e: &Entry) -> Result<i64, Error> {
-    let (seq, prev): (i64, String) =
-        tx.one(&Sql::new("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")).await?;
+    let (seq, prev): (i64, String) = tx.one(&Sql::new("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")).await?;
     let detail = e.detail.to_string();
     let fields = RecordFields {
         at: e.at,
@@ -203,9 +202,8 @@ pub async fn verify(tx: &mut Tx) -> Result<Verification, Error> {
         reason: Some(reason.to_string()),
     };
     loop {
-        let page: Vec<Record> = tx
-            .all(&Sql::new("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000").bind(expected_seq))
-            .await?;
+        let page: Vec<Record> =
+            tx.all(&Sql::new("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000").bind(expected_seq)).await?;
         if page.is_empty() {
             break;
         }

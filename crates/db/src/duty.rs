@@ -37,23 +37,40 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<DutyEntry, Error> {
 }
 
 pub async fn window_taken(tx: &mut Tx, station: Uuid, day: Day, window_no: i64) -> Result<bool, Error> {
-    tx.exists(&Sql::new("SELECT count(*) FROM duty_assignment WHERE station_id = $1 AND day = $2 AND window_no = $3").bind(station).bind(day).bind(window_no)).await
+    tx.exists(
+        &Sql::new("SELECT count(*) FROM duty_assignment WHERE station_id = $1 AND day = $2 AND window_no = $3")
+            .bind(station)
+            .bind(day)
+            .bind(window_no),
+    )
+    .await
 }
 
 pub async fn person_busy(tx: &mut Tx, account: Uuid, day: Day) -> Result<bool, Error> {
     tx.exists(&Sql::new("SELECT count(*) FROM duty_assignment WHERE account_id = $1 AND day = $2").bind(account).bind(day)).await
 }
 
-pub async fn insert(tx: &mut Tx, id: Uuid, station: Uuid, day: Day, window_no: i64, account: Uuid, note: &str, at: Ts) -> Result<(), Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    station: Uuid,
+    day: Day,
+    window_no: i64,
+    account: Uuid,
+    note: &str,
+    at: Ts,
+) -> Result<(), Error> {
     tx.exec(
-        &Sql::new("INSERT INTO duty_assignment (id, station_id, day, window_no, account_id, note, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
-            .bind(id)
-            .bind(station)
-            .bind(day)
-            .bind(window_no)
-            .bind(account)
-            .bind(note)
-            .bind(at),
+        &Sql::new(
+            "INSERT INTO duty_assignment (id, station_id, day, window_no, account_id, note, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        )
+        .bind(id)
+        .bind(station)
+        .bind(day)
+        .bind(window_no)
+        .bind(account)
+        .bind(note)
+        .bind(at),
     )
     .await
     .map(|_| ())

@@ -8,10 +8,10 @@ pub mod audit;
 pub mod duty;
 pub mod meta;
 pub mod org;
-pub mod sql;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod sql;
 pub mod types;
 
 pub use sql::{Arg, Sql};
@@ -122,8 +122,7 @@ impl Db {
                     .busy_timeout(Duration::from_secs(10));
                 if let Some(parent) = opts.get_filename().parent() {
                     if !parent.as_os_str().is_empty() && !parent.exists() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| ConnectError::Folder(parent.display().to_string(), e))?;
+                        std::fs::create_dir_all(parent).map_err(|e| ConnectError::Folder(parent.display().to_string(), e))?;
                     }
                 }
                 let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
@@ -131,11 +130,7 @@ impl Db {
             }
             Backend::Postgres => {
                 let opts = PgConnectOptions::from_str(url)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(opts)
-                    .await?;
+                let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
                 Ok(Db::Postgres(pool))
             }
         }

@@ -188,14 +188,16 @@ pub async fn insert_region(tx: &mut Tx, r: &Region) -> Result<(), Error> {
 pub async fn update_region(tx: &mut Tx, r: &Region, expected_version: i64) -> Result<(), Error> {
     let n = tx
         .exec(
-            &Sql::new("UPDATE region SET code = $1, name = $2, parent_id = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7")
-                .bind(&r.code)
-                .bind(&r.name)
-                .bind(r.parent_id)
-                .bind(r.version)
-                .bind(r.updated_at)
-                .bind(r.id)
-                .bind(expected_version),
+            &Sql::new(
+                "UPDATE region SET code = $1, name = $2, parent_id = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7",
+            )
+            .bind(&r.code)
+            .bind(&r.name)
+            .bind(r.parent_id)
+            .bind(r.version)
+            .bind(r.updated_at)
+            .bind(r.id)
+            .bind(expected_version),
         )
         .await?;
     crate::expect_one(n)
@@ -315,7 +317,14 @@ pub async fn delete(tx: &mut Tx, table: &'static str, id: Uuid) -> Result<(), Er
 }
 
 /// Whether a name is already used among siblings (same parent column value), other than `except`.
-pub async fn name_taken(tx: &mut Tx, table: &'static str, parent_col: &str, parent: Option<Uuid>, name: &str, except: Option<Uuid>) -> Result<bool, Error> {
+pub async fn name_taken(
+    tx: &mut Tx,
+    table: &'static str,
+    parent_col: &str,
+    parent: Option<Uuid>,
+    name: &str,
+    except: Option<Uuid>,
+) -> Result<bool, Error> {
     let mut s = Sql::new(&format!("SELECT count(*) FROM {table} WHERE name = "));
     s.param(name.trim());
     if parent_col.is_empty() {

@@ -35,9 +35,8 @@ pub async fn read(db: &Db) -> Result<Schema, Error> {
                         s.primary_keys.insert((t.clone(), c));
                     }
                 }
-                let idx: Vec<(String, i64)> = tx
-                    .all(&Sql::new("SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin = 'c'").bind(t.as_str()))
-                    .await?;
+                let idx: Vec<(String, i64)> =
+                    tx.all(&Sql::new("SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin = 'c'").bind(t.as_str())).await?;
                 for (name, unique) in idx {
                     let cols: Vec<(String,)> =
                         tx.all(&Sql::new("SELECT name FROM pragma_index_info($1) ORDER BY seqno").bind(name.as_str())).await?;

@@ -45,7 +45,8 @@ pub fn query_words(q: &str) -> Vec<String> {
 
 /// Writes (or rewrites) the search document of one enterprise.
 pub async fn upsert(tx: &mut Tx, enterprise: Uuid, tokens: &str) -> Result<(), Error> {
-    let existing: Option<(i64,)> = tx.opt(&Sql::new("SELECT doc_no FROM enterprise_search WHERE enterprise_id = $1").bind(enterprise)).await?;
+    let existing: Option<(i64,)> =
+        tx.opt(&Sql::new("SELECT doc_no FROM enterprise_search WHERE enterprise_id = $1").bind(enterprise)).await?;
     let doc_no = match existing {
         Some((d,)) => {
             tx.exec(&Sql::new("UPDATE enterprise_search SET tokens = $1 WHERE enterprise_id = $2").bind(tokens).bind(enterprise)).await?;
@@ -53,7 +54,13 @@ pub async fn upsert(tx: &mut Tx, enterprise: Uuid, tokens: &str) -> Result<(), E
         }
         None => {
             let (d,): (i64,) = tx.one(&Sql::new("UPDATE counter SET value = value + 1 WHERE name = 'search_doc' RETURNING value")).await?;
-            tx.exec(&Sql::new("INSERT INTO enterprise_search (enterprise_id, doc_no, tokens) VALUES ($1, $2, $3)").bind(enterprise).bind(d).bind(tokens)).await?;
+            tx.exec(
+                &Sql::new("INSERT INTO enterprise_search (enterprise_id, doc_no, tokens) VALUES ($1, $2, $3)")
+                    .bind(enterprise)
+                    .bind(d)
+                    .bind(tokens),
+            )
+            .await?;
             d
         }
     };

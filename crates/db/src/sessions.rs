@@ -18,14 +18,16 @@ pub struct Session {
 
 pub async fn insert(tx: &mut Tx, s: &Session) -> Result<(), Error> {
     tx.exec(
-        &Sql::new("INSERT INTO session (id, account_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1,$2,$3,$4,$5,$6,$7)")
-            .bind(&s.id)
-            .bind(s.account_id)
-            .bind(s.created_at)
-            .bind(s.last_seen_at)
-            .bind(s.expires_at)
-            .bind(s.ip.clone())
-            .bind(s.user_agent.clone()),
+        &Sql::new(
+            "INSERT INTO session (id, account_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        )
+        .bind(&s.id)
+        .bind(s.account_id)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .bind(s.expires_at)
+        .bind(s.ip.clone())
+        .bind(s.user_agent.clone()),
     )
     .await
     .map(|_| ())

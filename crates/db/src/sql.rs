@@ -2,7 +2,7 @@
 //! SQL once and binding through one enum keeps every repository backend-neutral, and compiles
 //! each fetch once per backend here instead of at every call site.
 
-use crate::{DbResult, Day, Ts, Tx};
+use crate::{Day, DbResult, Ts, Tx};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow};
@@ -95,17 +95,11 @@ impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, 
 
 impl Tx {
     pub async fn all<T: Row>(&mut self, sql: &Sql) -> Result<Vec<T>, Error> {
-        crate::on_tx!(self, |c| bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(sql.text.clone())), sql.args)
-            .fetch_all(c)
-            .await)
-        .db()
+        crate::on_tx!(self, |c| bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(sql.text.clone())), sql.args).fetch_all(c).await).db()
     }
 
     pub async fn opt<T: Row>(&mut self, sql: &Sql) -> Result<Option<T>, Error> {
-        crate::on_tx!(self, |c| bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(sql.text.clone())), sql.args)
-            .fetch_optional(c)
-            .await)
-        .db()
+        crate::on_tx!(self, |c| bind_all!(sqlx::query_as::<_, T>(AssertSqlSafe(sql.text.clone())), sql.args).fetch_optional(c).await).db()
     }
 
     /// Exactly one row, or `NotFound`.

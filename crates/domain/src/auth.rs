@@ -74,8 +74,13 @@ pub const ROLES: &[RoleDef] = &[
         name_zh: "局领导",
         name_en: "Bureau leader",
         default_permissions: &[
-            "org.read", "org.manage", "account.read", "roster.read", "roster.manage",
-            "enterprise.read", "enterprise.export",
+            "org.read",
+            "org.manage",
+            "account.read",
+            "roster.read",
+            "roster.manage",
+            "enterprise.read",
+            "enterprise.export",
         ],
     },
     RoleDef {
@@ -83,8 +88,15 @@ pub const ROLES: &[RoleDef] = &[
         name_zh: "站长",
         name_en: "Station manager",
         default_permissions: &[
-            "org.read", "org.manage", "account.read", "roster.read", "roster.manage",
-            "enterprise.read", "enterprise.write", "enterprise.export", "pi.unmask",
+            "org.read",
+            "org.manage",
+            "account.read",
+            "roster.read",
+            "roster.manage",
+            "enterprise.read",
+            "enterprise.write",
+            "enterprise.export",
+            "pi.unmask",
         ],
     },
     RoleDef {
@@ -113,12 +125,10 @@ pub fn is_admin_role(code: &str) -> bool {
 
 /// Permissions that belong to one admin role only and must never be granted to business roles
 /// (separation of duties: the auditor alone reads the audit trail, and so on).
-pub const ADMIN_ONLY_PERMISSIONS: &[&str] =
-    &["account.manage", "account.grant", "account.unlock", "role.manage", "audit.read"];
+pub const ADMIN_ONLY_PERMISSIONS: &[&str] = &["account.manage", "account.grant", "account.unlock", "role.manage", "audit.read"];
 
 /// Permissions that read enterprise data, which none of the three admin roles may hold.
-pub const BUSINESS_DATA_PERMISSIONS: &[&str] =
-    &["enterprise.read", "enterprise.write", "enterprise.export", "pi.unmask", "pi.export.bulk"];
+pub const BUSINESS_DATA_PERMISSIONS: &[&str] = &["enterprise.read", "enterprise.write", "enterprise.export", "pi.unmask", "pi.export.bulk"];
 
 /// Checks a role assignment: every code known, at most one admin role, an admin role alone.
 pub fn check_role_set(roles: &[String]) -> Result<(), FieldError> {
@@ -172,8 +182,8 @@ pub fn check_password(password: &str, username: &str, admin: bool) -> Result<(),
         return Err(FieldError::new("password", "password.contains_username"));
     }
     const COMMON: &[&str] = &[
-        "password", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty", "admin", "abc123", "123456",
-        "12345678", "iloveyou", "welcome", "letmein", "zhitong",
+        "password", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty", "admin", "abc123", "123456", "12345678", "iloveyou", "welcome",
+        "letmein", "zhitong",
     ];
     let stripped: String = lower.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '@').collect();
     if COMMON.iter().any(|c| stripped == *c || stripped.trim_end_matches(|c: char| c.is_ascii_digit()) == *c) {
@@ -243,12 +253,12 @@ impl FailureState {
             None => true,
         };
         let (count, first_at) = if fresh { (1, now) } else { (self.count + 1, self.first_at.unwrap()) };
-        let locked_until = if count >= p.max_failures {
-            Some(now.checked_add(p.lock_duration).expect("time overflow"))
-        } else {
-            None
-        };
-        FailureState { count: if locked_until.is_some() { 0 } else { count }, first_at: if locked_until.is_some() { None } else { Some(first_at) }, locked_until }
+        let locked_until = if count >= p.max_failures { Some(now.checked_add(p.lock_duration).expect("time overflow")) } else { None };
+        FailureState {
+            count: if locked_until.is_some() { 0 } else { count },
+            first_at: if locked_until.is_some() { None } else { Some(first_at) },
+            locked_until,
+        }
     }
 }
 

@@ -51,9 +51,7 @@ impl Checks {
     pub fn opt_email(&mut self, field: &str, value: Option<&str>) {
         if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
             let ok = v.len() <= 254
-                && v.split_once('@').is_some_and(|(l, d)| {
-                    !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-                })
+                && v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
                 && !v.chars().any(char::is_whitespace);
             if !ok {
                 self.add(field, "email.invalid");

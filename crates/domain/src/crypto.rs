@@ -57,10 +57,7 @@ impl Cipher {
             .ok_or_else(|| Error::internal("encrypted value has an unknown format"))?;
         let (nonce, ct) = raw.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().expect("12 bytes");
-        let plain = self
-            .aead
-            .decrypt(&nonce.into(), ct)
-            .map_err(|_| Error::internal("cannot decrypt a stored value: wrong data key?"))?;
+        let plain = self.aead.decrypt(&nonce.into(), ct).map_err(|_| Error::internal("cannot decrypt a stored value: wrong data key?"))?;
         String::from_utf8(plain).map_err(|_| Error::internal("decrypted value is not UTF-8"))
     }
 

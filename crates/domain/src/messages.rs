@@ -30,7 +30,11 @@ impl Lang {
 /// (code, zh-CN, en)
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("validation.failed", "提交的数据有误，请按提示修改", "Some fields are invalid; please correct them"),
-    ("internal", "系统内部错误，请联系管理员并提供请求编号 {request_id}", "Internal error; please contact the administrator with request id {request_id}"),
+    (
+        "internal",
+        "系统内部错误，请联系管理员并提供请求编号 {request_id}",
+        "Internal error; please contact the administrator with request id {request_id}",
+    ),
     ("bad_request.json", "请求内容不是有效的 JSON：{reason}", "The request body is not valid JSON: {reason}"),
     ("bad_request.query", "查询参数有误：{reason}", "Invalid query parameters: {reason}"),
     ("bad_request.body_too_large", "请求内容过大", "The request body is too large"),
@@ -68,7 +72,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("uuid.invalid", "编号格式不正确", "Invalid identifier"),
     ("ref.not_found", "引用的记录不存在或无权访问", "The referenced record does not exist or is not visible to you"),
     ("password.too_short", "密码至少 {min} 位", "The password needs at least {min} characters"),
-    ("password.classes", "密码须包含大写字母、小写字母、数字、符号中的至少三类", "Use at least three of: upper case, lower case, digits, symbols"),
+    (
+        "password.classes",
+        "密码须包含大写字母、小写字母、数字、符号中的至少三类",
+        "Use at least three of: upper case, lower case, digits, symbols",
+    ),
     ("password.contains_username", "密码不能包含用户名", "The password must not contain the user name"),
     ("password.common", "密码过于常见，请换一个", "This password is too common"),
     ("password.wrong_current", "当前密码不正确", "The current password is wrong"),
@@ -76,9 +84,17 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("username.invalid", "用户名为 3–32 位小写字母、数字或 . _ -", "User names are 3–32 lower-case letters, digits or . _ -"),
     ("username.taken", "用户名已被使用", "This user name is taken"),
     ("role.unknown", "未知角色：{role}", "Unknown role: {role}"),
-    ("role.admin_separation", "系统管理员、安全管理员、审计管理员三员分立，一个账号只能担任其一", "The system, security and audit administrator roles are separate; an account holds at most one"),
+    (
+        "role.admin_separation",
+        "系统管理员、安全管理员、审计管理员三员分立，一个账号只能担任其一",
+        "The system, security and audit administrator roles are separate; an account holds at most one",
+    ),
     ("role.admin_exclusive", "三员账号不能兼任业务角色", "An administrator account cannot also hold business roles"),
-    ("role.affiliation_missing", "该角色需要先设置所属单位（局、站点或科室）", "This role needs the account's bureau, station or department first"),
+    (
+        "role.affiliation_missing",
+        "该角色需要先设置所属单位（局、站点或科室）",
+        "This role needs the account's bureau, station or department first",
+    ),
     ("permission.unknown", "未知权限：{permission}", "Unknown permission: {permission}"),
     ("permission.admin_only", "权限 {permission} 只属于三员角色", "Permission {permission} belongs to an administrator role only"),
     ("region.code_invalid", "行政区划代码应为 6 位数字", "Region codes are 6 digits"),
@@ -94,20 +110,44 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("duty.taken", "该窗口当天已有值班人员", "Someone is already on duty at this window that day"),
     ("totp.invalid", "验证码不正确", "The code is not correct"),
     ("totp.not_set_up", "请先获取密钥", "Request a secret first"),
-    ("uscc.length", "统一社会信用代码应为 18 位（当前 {length} 位）", "A unified social credit code has 18 characters (this one has {length})"),
-    ("uscc.charset", "统一社会信用代码第 {position} 位“{char}”不是允许的字符（不用 I、O、S、V、Z）", "Character {position} (\"{char}\") is not allowed in a unified social credit code (no I, O, S, V, Z)"),
+    (
+        "uscc.length",
+        "统一社会信用代码应为 18 位（当前 {length} 位）",
+        "A unified social credit code has 18 characters (this one has {length})",
+    ),
+    (
+        "uscc.charset",
+        "统一社会信用代码第 {position} 位“{char}”不是允许的字符（不用 I、O、S、V、Z）",
+        "Character {position} (\"{char}\") is not allowed in a unified social credit code (no I, O, S, V, Z)",
+    ),
     ("uscc.authority", "登记管理部门代码“{char}”无效", "Unknown registration authority code \"{char}\""),
     ("uscc.type", "机构类别代码“{char}”与登记管理部门不符", "Organisation type \"{char}\" does not belong to this registration authority"),
     ("uscc.region", "第 3–8 位应为 6 位行政区划代码", "Characters 3–8 must be a 6-digit region code"),
-    ("uscc.org_check", "组织机构代码校验位错误：第 17 位应为“{expected}”", "The organisation code check character is wrong: character 17 should be \"{expected}\""),
-    ("uscc.check_char", "校验位错误：第 18 位应为“{expected}”，不是“{got}”", "Wrong check character: character 18 should be \"{expected}\", not \"{got}\""),
+    (
+        "uscc.org_check",
+        "组织机构代码校验位错误：第 17 位应为“{expected}”",
+        "The organisation code check character is wrong: character 17 should be \"{expected}\"",
+    ),
+    (
+        "uscc.check_char",
+        "校验位错误：第 18 位应为“{expected}”，不是“{got}”",
+        "Wrong check character: character 18 should be \"{expected}\", not \"{got}\"",
+    ),
     ("uscc.taken", "该统一社会信用代码已登记：{name}", "This code is already registered: {name}"),
-    ("excel.mangled_number", "数字被表格软件改成了科学计数法（如 9.13501E+17），请把该列设为文本后重新填写", "A spreadsheet turned this number into scientific notation (e.g. 9.13501E+17); format the column as text and enter it again"),
+    (
+        "excel.mangled_number",
+        "数字被表格软件改成了科学计数法（如 9.13501E+17），请把该列设为文本后重新填写",
+        "A spreadsheet turned this number into scientific notation (e.g. 9.13501E+17); format the column as text and enter it again",
+    ),
     ("id_number.format", "身份证号应为 18 位（最后一位可为 X）", "An ID number has 18 characters (the last may be X)"),
     ("id_number.birth_date", "身份证号中的出生日期无效", "The birth date in this ID number is not a real date"),
     ("id_number.check_char", "身份证号校验位错误，应为“{expected}”", "Wrong ID number check character; expected \"{expected}\""),
     ("one_of", "取值应为以下之一：{allowed}", "Must be one of: {allowed}"),
-    ("industry.code_invalid", "行业代码应为 GB/T 4754 门类字母加至多 4 位数字，如 C2710", "Industry codes are a GB/T 4754 section letter and up to 4 digits, e.g. C2710"),
+    (
+        "industry.code_invalid",
+        "行业代码应为 GB/T 4754 门类字母加至多 4 位数字，如 C2710",
+        "Industry codes are a GB/T 4754 section letter and up to 4 digits, e.g. C2710",
+    ),
     ("label.unknown", "未知标签", "Unknown label"),
     ("label.overlap", "该标签在这段时间已有记录", "This label already has a period overlapping these dates"),
     ("date.before_start", "结束日期不能早于开始日期", "The end date cannot be before the start date"),
@@ -201,7 +241,9 @@ mod tests {
                             }
                         }
                     }
-                    for marker in ["conflict(\"", "unauthenticated(\"", "bad_request(\"", "ErrorKind::Forbidden, \"", "ErrorKind::Validation, \""] {
+                    for marker in
+                        ["conflict(\"", "unauthenticated(\"", "bad_request(\"", "ErrorKind::Forbidden, \"", "ErrorKind::Validation, \""]
+                    {
                         for chunk in src.split(marker).skip(1) {
                             let code = chunk.split('"').next().unwrap_or("");
                             if !is_known(code) {

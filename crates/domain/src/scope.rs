@@ -12,9 +12,18 @@ use uuid::Uuid;
 pub enum Scope {
     /// System-wide configuration reach (the system and security admins): organisation and accounts.
     All,
-    Bureau { bureau: Uuid },
-    Station { bureau: Uuid, station: Uuid },
-    Department { bureau: Uuid, station: Option<Uuid>, department: Uuid },
+    Bureau {
+        bureau: Uuid,
+    },
+    Station {
+        bureau: Uuid,
+        station: Uuid,
+    },
+    Department {
+        bureau: Uuid,
+        station: Option<Uuid>,
+        department: Uuid,
+    },
     /// Sees no organisational records (the auditor, enterprise and member-unit users).
     None,
 }
@@ -52,12 +61,7 @@ impl Scope {
     /// Derives the scope from roles and where the account belongs. The widest business role
     /// wins; an admin role gives the configuration reach; an affiliation that is missing for the
     /// role gives nothing.
-    pub fn derive(
-        roles: &[String],
-        bureau: Option<Uuid>,
-        station: Option<Uuid>,
-        department: Option<Uuid>,
-    ) -> Scope {
+    pub fn derive(roles: &[String], bureau: Option<Uuid>, station: Option<Uuid>, department: Option<Uuid>) -> Scope {
         let has = |r: &str| roles.iter().any(|x| x == r);
         if has(auth::SYSTEM_ADMIN) || has(auth::SECURITY_ADMIN) {
             return Scope::All;
@@ -134,10 +138,7 @@ mod tests {
         assert_eq!(Scope::derive(&r(&["system_admin"]), None, None, None), Scope::All);
         assert_eq!(Scope::derive(&r(&["auditor"]), Some(b), None, None), Scope::None);
         assert_eq!(Scope::derive(&r(&["bureau_leader"]), Some(b), Some(s), None), Scope::Bureau { bureau: b });
-        assert_eq!(
-            Scope::derive(&r(&["specialist"]), Some(b), Some(s), None),
-            Scope::Station { bureau: b, station: s }
-        );
+        assert_eq!(Scope::derive(&r(&["specialist"]), Some(b), Some(s), None), Scope::Station { bureau: b, station: s });
         // a specialist without a station sees nothing rather than everything
         assert_eq!(Scope::derive(&r(&["specialist"]), Some(b), None, None), Scope::None);
         assert_eq!(

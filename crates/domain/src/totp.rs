@@ -96,13 +96,7 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &str) -> String {
             })
             .collect()
     }
-    format!(
-        "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30",
-        enc(issuer),
-        enc(account),
-        secret,
-        enc(issuer)
-    )
+    format!("otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30", enc(issuer), enc(account), secret, enc(issuer))
 }
 
 #[cfg(test)]

@@ -188,7 +188,10 @@ pub async fn body(r: Response) -> (StatusCode, Value) {
 
 /// The `field → code` pairs of a 422 body.
 pub fn field_codes(v: &Value) -> Vec<(String, String)> {
-    v["fields"].as_array().map(|a| a.iter().map(|f| (f["field"].as_str().unwrap_or("").to_string(), f["code"].as_str().unwrap_or("").to_string())).collect()).unwrap_or_default()
+    v["fields"]
+        .as_array()
+        .map(|a| a.iter().map(|f| (f["field"].as_str().unwrap_or("").to_string(), f["code"].as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default()
 }
 
 /// Runs one test body on SQLite and on PostgreSQL.

@@ -16,7 +16,9 @@ both!(health_metrics_and_openapi, |app| {
     assert_eq!(r.status(), StatusCode::OK);
     let (s, doc) = app.get(&c, "/api/openapi.json").await;
     assert_eq!(s, StatusCode::OK);
-    for p in ["/api/auth/login", "/api/me", "/api/stations/{id}", "/api/accounts/{id}/roles", "/api/audit/verify", "/api/stations/{id}/duty"] {
+    for p in
+        ["/api/auth/login", "/api/me", "/api/stations/{id}", "/api/accounts/{id}/roles", "/api/audit/verify", "/api/stations/{id}/duty"]
+    {
         assert!(doc["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
     }
     let docs = c.get(app.url("/api/docs/")).send().await.unwrap();
@@ -175,7 +177,8 @@ both!(admin_roles_need_totp_and_codes_cannot_be_replayed, |app| {
 both!(new_admin_must_change_password_and_enrol_totp, |app| {
     let sys = app.login("sysadmin").await;
     let sec = app.login("secadmin").await;
-    let (s, v) = app.post(&sys, "/api/accounts", json!({"username": "newaudit", "display_name": "新审计员", "password": "Initial#Pass2026"})).await;
+    let (s, v) =
+        app.post(&sys, "/api/accounts", json!({"username": "newaudit", "display_name": "新审计员", "password": "Initial#Pass2026"})).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
     assert_eq!(v["password_change_required"], true);
@@ -195,7 +198,8 @@ both!(new_admin_must_change_password_and_enrol_totp, |app| {
     assert_eq!(field_codes(&v), vec![("new_password".into(), "password.too_short".into())]);
     let (s, v) = app.post(&c, "/api/me/password", json!({"current_password": "wrong", "new_password": "Better#Pass2026x"})).await;
     assert_eq!(field_codes(&v), vec![("current_password".into(), "password.wrong_current".into())], "{s}");
-    let (s, _) = app.post(&c, "/api/me/password", json!({"current_password": "Initial#Pass2026", "new_password": "Better#Pass2026x"})).await;
+    let (s, _) =
+        app.post(&c, "/api/me/password", json!({"current_password": "Initial#Pass2026", "new_password": "Better#Pass2026x"})).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, v) = app.get(&c, "/api/audit").await;
     assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.totp_enrollment_required")));
@@ -282,7 +286,8 @@ both!(another_stations_records_are_404_and_audited, |app| {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.delete(&zw, &format!("/api/stations/{jq}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.post(&zw, &format!("/api/stations/{jq}/duty"), json!({"date": "2026-12-01", "window_no": 1, "account_id": missing})).await;
+    let (s, _) =
+        app.post(&zw, &format!("/api/stations/{jq}/duty"), json!({"date": "2026-12-01", "window_no": 1, "account_id": missing})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // the station manager of Jinqiao cannot see Zhangjiang's staff either
     let jqm = app.login("jinqiao").await;
@@ -301,12 +306,19 @@ both!(another_stations_records_are_404_and_audited, |app| {
 both!(bad_input_gets_every_field_named_in_both_languages, |app| {
     let leader = app.login("leader").await;
     let bureau = app.get(&leader, "/api/bureaus").await.1["items"][0]["id"].as_str().unwrap().to_string();
-    let bad = json!({"bureau_id": bureau, "name": "", "kind": "mall", "window_count": 0, "contact_phone": "12345", "address": "路".repeat(201)});
+    let bad =
+        json!({"bureau_id": bureau, "name": "", "kind": "mall", "window_count": 0, "contact_phone": "12345", "address": "路".repeat(201)});
     let (s, v) = app.post(&leader, "/api/stations", bad.clone()).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["code"], "validation.failed");
     let got = field_codes(&v);
-    for want in [("name", "required"), ("kind", "station.kind_invalid"), ("window_count", "out_of_range"), ("contact_phone", "phone.invalid"), ("address", "too_long")] {
+    for want in [
+        ("name", "required"),
+        ("kind", "station.kind_invalid"),
+        ("window_count", "out_of_range"),
+        ("contact_phone", "phone.invalid"),
+        ("address", "too_long"),
+    ] {
         assert!(got.contains(&(want.0.into(), want.1.into())), "{want:?} not in {got:?}");
     }
     assert!(v["fields"].as_array().unwrap().iter().any(|f| f["message"] == "必填"));
@@ -315,7 +327,8 @@ both!(bad_input_gets_every_field_named_in_both_languages, |app| {
     assert_eq!(v["message"], "Some fields are invalid; please correct them");
     assert!(v["fields"].as_array().unwrap().iter().any(|f| f["field"] == "window_count" && f["message"] == "Must be between 1 and 20"));
     // wrong JSON type, unknown field, broken JSON, duplicate name
-    let (s, v) = app.post(&leader, "/api/stations", json!({"bureau_id": bureau, "name": "X站", "kind": "park", "window_count": "three"})).await;
+    let (s, v) =
+        app.post(&leader, "/api/stations", json!({"bureau_id": bureau, "name": "X站", "kind": "park", "window_count": "three"})).await;
     assert_eq!((s, field_codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("window_count".into(), "invalid_type".into())]));
     let (s, v) = app.post(&leader, "/api/stations", json!({"bureau_id": bureau, "name": "X站", "kind": "park", "colour": "red"})).await;
     assert_eq!((s, field_codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("colour".into(), "unknown_field".into())]));
@@ -330,7 +343,13 @@ both!(bad_input_gets_every_field_named_in_both_languages, |app| {
 both!(create_update_delete_with_versions_and_audit, |app| {
     let leader = app.login("leader").await;
     let bureau = app.get(&leader, "/api/bureaus").await.1["items"][0]["id"].as_str().unwrap().to_string();
-    let (s, st) = app.post(&leader, "/api/stations", json!({"bureau_id": bureau, "name": "外高桥服务站", "kind": "park", "window_count": 2, "contact_phone": "021-50461234"})).await;
+    let (s, st) = app
+        .post(
+            &leader,
+            "/api/stations",
+            json!({"bureau_id": bureau, "name": "外高桥服务站", "kind": "park", "window_count": 2, "contact_phone": "021-50461234"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{st}");
     let id = st["id"].as_str().unwrap().to_string();
     assert_eq!(st["version"], 1);
@@ -405,11 +424,16 @@ both!(duty_roster_rules, |app| {
     assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("conflict.duplicate")));
     let (s, v) = app.post(&mgr, &format!("/api/stations/{zj}/duty"), json!({"date": sunday, "window_no": 3, "account_id": lina})).await;
     assert_eq!((s, field_codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("account_id".into(), "duty.account_busy".into())]));
-    let (s, v) = app.post(&mgr, &format!("/api/stations/{zj}/duty"), json!({"date": "2027-02-30", "window_no": 9, "account_id": jq_staff})).await;
+    let (s, v) =
+        app.post(&mgr, &format!("/api/stations/{zj}/duty"), json!({"date": "2027-02-30", "window_no": 9, "account_id": jq_staff})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         field_codes(&v),
-        vec![("date".into(), "date.invalid".into()), ("window_no".into(), "duty.window_out_of_range".into()), ("account_id".into(), "duty.account_not_in_station".into())]
+        vec![
+            ("date".into(), "date.invalid".into()),
+            ("window_no".into(), "duty.window_out_of_range".into()),
+            ("account_id".into(), "duty.account_not_in_station".into())
+        ]
     );
     let (s, w) = app.get(&mgr, &format!("/api/stations/{zj}/duty?week_start=2026-12-28")).await;
     assert_eq!(s, StatusCode::OK, "{w}");
@@ -439,10 +463,18 @@ both!(duty_roster_rules, |app| {
 
 both!(accounts_are_validated, |app| {
     let sys = app.login("sysadmin").await;
-    let (s, v) = app.post(&sys, "/api/accounts", json!({"username": "ab", "display_name": "", "password": "short", "phone": "123", "email": "x@"})).await;
+    let (s, v) = app
+        .post(&sys, "/api/accounts", json!({"username": "ab", "display_name": "", "password": "short", "phone": "123", "email": "x@"}))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let got = field_codes(&v);
-    for want in [("username", "username.invalid"), ("password", "password.too_short"), ("display_name", "required"), ("phone", "phone.invalid"), ("email", "email.invalid")] {
+    for want in [
+        ("username", "username.invalid"),
+        ("password", "password.too_short"),
+        ("display_name", "required"),
+        ("phone", "phone.invalid"),
+        ("email", "email.invalid"),
+    ] {
         assert!(got.contains(&(want.0.into(), want.1.into())), "{want:?} not in {got:?}");
     }
     let (s, v) = app.post(&sys, "/api/accounts", json!({"username": "Leader", "display_name": "重名", "password": "Good#Pass2026"})).await;
@@ -450,7 +482,9 @@ both!(accounts_are_validated, |app| {
     // a station gives the bureau; a role that needs a station needs one
     let leader = app.login("leader").await;
     let zj = app.id_by_name(&leader, "stations", "张江科学城服务直通站").await;
-    let (s, v) = app.post(&sys, "/api/accounts", json!({"username": "xiaoma", "display_name": "马小", "password": "Good#Pass2026", "station_id": zj})).await;
+    let (s, v) = app
+        .post(&sys, "/api/accounts", json!({"username": "xiaoma", "display_name": "马小", "password": "Good#Pass2026", "station_id": zj}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert!(v["bureau_id"].is_string());
     let (s, v) = app.post(&sys, "/api/accounts", json!({"username": "xiaoniu", "display_name": "牛小", "password": "Good#Pass2026"})).await;

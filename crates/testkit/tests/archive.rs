@@ -17,22 +17,45 @@ async fn create(app: &TestApp, c: &reqwest::Client, body: Value) -> Value {
 both!(uscc_is_validated_and_unique, |app| {
     let mgr = app.login("zhangjiang").await;
     let zj = station(app, &mgr, "张江科学城服务直通站").await;
-    let (s, v) = app.post(&mgr, "/api/enterprises", json!({"uscc": "91350100M000100Y44", "name": "校验测试有限公司", "station_id": zj, "size": "below", "stage": "startup"})).await;
+    let (s, v) = app
+        .post(
+            &mgr,
+            "/api/enterprises",
+            json!({"uscc": "91350100M000100Y44", "name": "校验测试有限公司", "station_id": zj, "size": "below", "stage": "startup"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_codes(&v), vec![("uscc".into(), "uscc.check_char".into())]);
     assert_eq!(v["fields"][0]["message"], "校验位错误：第 18 位应为“3”，不是“4”");
-    let (_, v) = app.post(&mgr, "/api/enterprises", json!({"uscc": "9.13501E+17", "name": "x", "station_id": zj, "size": "below", "stage": "startup"})).await;
+    let (_, v) = app
+        .post(&mgr, "/api/enterprises", json!({"uscc": "9.13501E+17", "name": "x", "station_id": zj, "size": "below", "stage": "startup"}))
+        .await;
     assert_eq!(field_codes(&v), vec![("uscc".into(), "excel.mangled_number".into())]);
     // every wrong field at once
     let (_, v) = app.post(&mgr, "/api/enterprises", json!({"uscc": "9135", "name": "", "size": "huge", "stage": "old", "industry_code": "27", "legal_rep_id_number": "110105194912310021", "legal_rep_phone": "12345"})).await;
     let got = field_codes(&v);
-    for want in [("uscc", "uscc.length"), ("name", "required"), ("station_id", "required"), ("size", "one_of"), ("stage", "one_of"), ("industry_code", "industry.code_invalid"), ("legal_rep_id_number", "id_number.check_char"), ("legal_rep_phone", "phone.invalid")] {
+    for want in [
+        ("uscc", "uscc.length"),
+        ("name", "required"),
+        ("station_id", "required"),
+        ("size", "one_of"),
+        ("stage", "one_of"),
+        ("industry_code", "industry.code_invalid"),
+        ("legal_rep_id_number", "id_number.check_char"),
+        ("legal_rep_phone", "phone.invalid"),
+    ] {
         assert!(got.contains(&(want.0.into(), want.1.into())), "{want:?} not in {got:?}");
     }
     let e = create(app, &mgr, json!({"uscc": "91350100m000100y43", "name": "福建测试科技有限公司", "station_id": zj, "size": "below", "stage": "growth", "industry_code": "i6510"})).await;
     assert_eq!(e["uscc"], "91350100M000100Y43", "upper-cased");
     assert_eq!(e["industry_code"], "I6510");
-    let (s, v) = app.post(&mgr, "/api/enterprises", json!({"uscc": "91350100M000100Y43", "name": "重复", "station_id": zj, "size": "below", "stage": "growth"})).await;
+    let (s, v) = app
+        .post(
+            &mgr,
+            "/api/enterprises",
+            json!({"uscc": "91350100M000100Y43", "name": "重复", "station_id": zj, "size": "below", "stage": "growth"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_codes(&v), vec![("uscc".into(), "uscc.taken".into())]);
     assert!(v["fields"][0]["message"].as_str().unwrap().contains("福建测试科技有限公司"), "{v}");
@@ -43,7 +66,12 @@ both!(uscc_is_validated_and_unique, |app| {
 both!(search_by_word_full_name_uscc_prefix_and_contact, |app| {
     let mgr = app.login("zhangjiang").await;
     let zj = station(app, &mgr, "张江科学城服务直通站").await;
-    let e = create(app, &mgr, json!({"uscc": "91310115MA1FL8XB99", "name": "上海华为技术有限公司", "station_id": zj, "size": "above", "stage": "mature"})).await;
+    let e = create(
+        app,
+        &mgr,
+        json!({"uscc": "91310115MA1FL8XB99", "name": "上海华为技术有限公司", "station_id": zj, "size": "above", "stage": "mature"}),
+    )
+    .await;
     let id = e["id"].as_str().unwrap();
     let uscc = e["uscc"].as_str().unwrap();
     let hits = |v: &Value| v["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
@@ -55,7 +83,9 @@ both!(search_by_word_full_name_uscc_prefix_and_contact, |app| {
     let (_, v) = app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("华为 医药"))).await;
     assert!(!hits(&v).contains(&id.to_string()), "all words must match");
     // a contact's name finds the enterprise
-    let (s, _) = app.post(&mgr, &format!("/api/enterprises/{id}/contacts"), json!({"role": "liaison", "name": "欧阳娜娜", "phone": "13912345678"})).await;
+    let (s, _) = app
+        .post(&mgr, &format!("/api/enterprises/{id}/contacts"), json!({"role": "liaison", "name": "欧阳娜娜", "phone": "13912345678"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let (_, v) = app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("欧阳娜娜"))).await;
     assert_eq!(hits(&v), vec![id.to_string()]);
@@ -92,7 +122,8 @@ both!(filters_paging_and_scope, |app| {
     let ids = |v: &Value| v["items"].as_array().unwrap().iter().map(|x| x["id"].clone()).collect::<Vec<_>>();
     assert_eq!([ids(&p1), ids(&p2)].concat(), ids(&both));
     // other station's enterprise: 404 and audited
-    let other = all["items"].as_array().unwrap().iter().find(|e| e["station_id"] != zj.as_str()).unwrap()["id"].as_str().unwrap().to_string();
+    let other =
+        all["items"].as_array().unwrap().iter().find(|e| e["station_id"] != zj.as_str()).unwrap()["id"].as_str().unwrap().to_string();
     let (s, v) = app.get(&zw, &format!("/api/enterprises/{other}")).await;
     assert_eq!((s, v["code"].as_str()), (StatusCode::NOT_FOUND, Some("scope.not_found")));
     assert_eq!(app.get(&zw, &format!("/api/enterprises/{other}/contacts")).await.0, StatusCode::NOT_FOUND);
@@ -115,14 +146,22 @@ both!(filters_paging_and_scope, |app| {
 both!(grades_keep_history_and_answer_as_of, |app| {
     let mgr = app.login("zhangjiang").await;
     let zj = station(app, &mgr, "张江科学城服务直通站").await;
-    let e = create(app, &mgr, json!({"uscc": "91310115MA1FL8XB99", "name": "分级测试有限公司", "station_id": zj, "size": "below", "stage": "growth"})).await;
+    let e = create(
+        app,
+        &mgr,
+        json!({"uscc": "91310115MA1FL8XB99", "name": "分级测试有限公司", "station_id": zj, "size": "below", "stage": "growth"}),
+    )
+    .await;
     let id = e["id"].as_str().unwrap();
     for (g, on, why) in [("C", "2024-01-01", "首次分级"), ("B", "2025-03-01", "营收增长"), ("A", "2025-09-01", "认定高企")] {
         let (s, v) = app.post(&mgr, &format!("/api/enterprises/{id}/grades"), json!({"grade": g, "effective_on": on, "reason": why})).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
     }
     let (_, v) = app.post(&mgr, &format!("/api/enterprises/{id}/grades"), json!({"grade": "S", "effective_on": "x", "reason": ""})).await;
-    assert_eq!(field_codes(&v), vec![("grade".into(), "one_of".into()), ("effective_on".into(), "date.invalid".into()), ("reason".into(), "required".into())]);
+    assert_eq!(
+        field_codes(&v),
+        vec![("grade".into(), "one_of".into()), ("effective_on".into(), "date.invalid".into()), ("reason".into(), "required".into())]
+    );
     let (_, hist) = app.get(&mgr, &format!("/api/enterprises/{id}/grades")).await;
     let grades: Vec<&str> = hist.as_array().unwrap().iter().map(|g| g["grade"].as_str().unwrap()).collect();
     assert_eq!(grades, vec!["A", "B", "C"]);
@@ -130,7 +169,9 @@ both!(grades_keep_history_and_answer_as_of, |app| {
     let (_, now) = app.get(&mgr, &format!("/api/enterprises/{id}")).await;
     assert_eq!(now["grade"], "A");
     let has = |v: &Value| v["items"].as_array().unwrap().iter().any(|x| x["id"] == id);
-    for (as_of, grade, expect) in [("2025-06-30", "B", true), ("2025-06-30", "A", false), ("2024-06-30", "C", true), ("2023-06-30", "C", false)] {
+    for (as_of, grade, expect) in
+        [("2025-06-30", "B", true), ("2025-06-30", "A", false), ("2024-06-30", "C", true), ("2023-06-30", "C", false)]
+    {
         let (_, v) = app.get(&mgr, &format!("/api/enterprises?grade={grade}&as_of={as_of}&page_size=200")).await;
         assert_eq!(has(&v), expect, "grade {grade} as of {as_of}");
     }
@@ -142,15 +183,28 @@ both!(grades_keep_history_and_answer_as_of, |app| {
 both!(labels_have_periods, |app| {
     let mgr = app.login("zhangjiang").await;
     let zj = station(app, &mgr, "张江科学城服务直通站").await;
-    let e = create(app, &mgr, json!({"uscc": "91310115MA1FL8XB99", "name": "标签测试有限公司", "station_id": zj, "size": "below", "stage": "growth"})).await;
+    let e = create(
+        app,
+        &mgr,
+        json!({"uscc": "91310115MA1FL8XB99", "name": "标签测试有限公司", "station_id": zj, "size": "below", "stage": "growth"}),
+    )
+    .await;
     let id = e["id"].as_str().unwrap();
     let (s, l) = app.post(&mgr, &format!("/api/enterprises/{id}/labels"), json!({"label": "srdi", "valid_from": "2023-01-01"})).await;
     assert_eq!(s, StatusCode::CREATED, "{l}");
     let (_, v) = app.post(&mgr, &format!("/api/enterprises/{id}/labels"), json!({"label": "srdi", "valid_from": "2024-01-01"})).await;
     assert_eq!(field_codes(&v), vec![("valid_from".into(), "label.overlap".into())]);
-    let (_, v) = app.post(&mgr, &format!("/api/enterprises/{id}/labels"), json!({"label": "nobel", "valid_from": "2024-01-01", "valid_to": "2023-01-01"})).await;
+    let (_, v) = app
+        .post(
+            &mgr,
+            &format!("/api/enterprises/{id}/labels"),
+            json!({"label": "nobel", "valid_from": "2024-01-01", "valid_to": "2023-01-01"}),
+        )
+        .await;
     assert_eq!(field_codes(&v), vec![("label".into(), "label.unknown".into()), ("valid_to".into(), "date.before_start".into())]);
-    let (s, ended) = app.patch(&mgr, &format!("/api/enterprise-labels/{}", l["id"].as_str().unwrap()), json!({"valid_to": "2025-12-31", "version": 1})).await;
+    let (s, ended) = app
+        .patch(&mgr, &format!("/api/enterprise-labels/{}", l["id"].as_str().unwrap()), json!({"valid_to": "2025-12-31", "version": 1}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{ended}");
     let has = |v: &Value| v["items"].as_array().unwrap().iter().any(|x| x["id"] == id);
     let (_, v) = app.get(&mgr, "/api/enterprises?label=srdi&as_of=2025-06-30&page_size=200").await;
@@ -168,7 +222,8 @@ both!(personal_data_is_encrypted_masked_and_unmasking_is_audited, |app| {
     assert_eq!(e["legal_rep_phone"], "138****5678");
     // nothing readable at rest
     let mut tx = app.db.read().await.unwrap();
-    let (enc,): (Option<String>,) = tx.one(&zt_db::Sql::new("SELECT legal_rep_phone_enc FROM enterprise WHERE uscc = '91310115MA1FL8XB99'")).await.unwrap();
+    let (enc,): (Option<String>,) =
+        tx.one(&zt_db::Sql::new("SELECT legal_rep_phone_enc FROM enterprise WHERE uscc = '91310115MA1FL8XB99'")).await.unwrap();
     tx.commit().await.unwrap();
     assert!(!enc.clone().unwrap().contains("13812345678") && enc.unwrap().starts_with("v1:"));
     // a specialist may not unmask
@@ -191,23 +246,50 @@ both!(personal_data_is_encrypted_masked_and_unmasking_is_audited, |app| {
 both!(figures_growth_certificates_ip_and_timeline, |app| {
     let mgr = app.login("zhangjiang").await;
     let zj = station(app, &mgr, "张江科学城服务直通站").await;
-    let e = create(app, &mgr, json!({"uscc": "91310115MA1FL8XB99", "name": "成长测试有限公司", "station_id": zj, "size": "below", "stage": "growth"})).await;
+    let e = create(
+        app,
+        &mgr,
+        json!({"uscc": "91310115MA1FL8XB99", "name": "成长测试有限公司", "station_id": zj, "size": "below", "stage": "growth"}),
+    )
+    .await;
     let id = e["id"].as_str().unwrap();
-    assert_eq!(app.put(&mgr, &format!("/api/enterprises/{id}/figures/2024"), json!({"revenue": 10_000_000, "employees": 40})).await.0, StatusCode::OK);
+    assert_eq!(
+        app.put(&mgr, &format!("/api/enterprises/{id}/figures/2024"), json!({"revenue": 10_000_000, "employees": 40})).await.0,
+        StatusCode::OK
+    );
     let (s, v) = app.put(&mgr, &format!("/api/enterprises/{id}/figures/2025"), json!({"revenue": 12_500_000, "employees": 50})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v[1]["growth"]["revenue"], 0.25);
     assert_eq!(v[1]["growth"]["employees"], 0.25);
     let (_, v) = app.put(&mgr, &format!("/api/enterprises/{id}/figures/1900"), json!({"revenue": -1})).await;
     assert_eq!(field_codes(&v), vec![("year".into(), "out_of_range".into()), ("revenue".into(), "out_of_range".into())]);
-    let soon = (jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()).date() + jiff::Span::new().days(30)).to_string();
-    let (s, c) = app.post(&mgr, &format!("/api/enterprises/{id}/certificates"), json!({"kind": "ISO 9001", "issued_on": "2023-12-01", "expires_on": soon})).await;
+    let soon = (jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()).date() + jiff::Span::new().days(30))
+        .to_string();
+    let (s, c) = app
+        .post(
+            &mgr,
+            &format!("/api/enterprises/{id}/certificates"),
+            json!({"kind": "ISO 9001", "issued_on": "2023-12-01", "expires_on": soon}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
-    let (_, v) = app.post(&mgr, &format!("/api/enterprises/{id}/certificates"), json!({"kind": "", "issued_on": "2024-01-01", "expires_on": "2023-01-01"})).await;
+    let (_, v) = app
+        .post(
+            &mgr,
+            &format!("/api/enterprises/{id}/certificates"),
+            json!({"kind": "", "issued_on": "2024-01-01", "expires_on": "2023-01-01"}),
+        )
+        .await;
     assert_eq!(field_codes(&v), vec![("kind".into(), "required".into()), ("expires_on".into(), "date.before_start".into())]);
     let (_, p) = app.get(&mgr, &format!("/api/enterprises/{id}")).await;
     assert_eq!(p["expiring_certificates"], 1);
-    let (s, ip) = app.post(&mgr, &format!("/api/enterprises/{id}/ip-assets"), json!({"kind": "invention", "title": "一种检测装置", "status": "granted", "filed_on": "2024-02-01"})).await;
+    let (s, ip) = app
+        .post(
+            &mgr,
+            &format!("/api/enterprises/{id}/ip-assets"),
+            json!({"kind": "invention", "title": "一种检测装置", "status": "granted", "filed_on": "2024-02-01"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{ip}");
     let ip_id = ip["id"].as_str().unwrap();
     let (s, _) = app.patch(&mgr, &format!("/api/ip-assets/{ip_id}"), json!({"status": "transferred", "version": 1})).await;

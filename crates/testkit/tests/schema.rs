@@ -12,7 +12,11 @@ async fn sqlite_and_postgres_schemas_match() {
     let b = zt_db::schema::read(&pg).await.unwrap();
     assert!(a.columns.len() > 50, "schema reader found too little: {:?}", a.columns.len());
     assert!(!a.indexes.is_empty() && !a.foreign_keys.is_empty());
-    assert_eq!(a.columns.symmetric_difference(&b.columns).collect::<Vec<_>>(), Vec::<&(String, String, bool)>::new(), "columns/nullability differ");
+    assert_eq!(
+        a.columns.symmetric_difference(&b.columns).collect::<Vec<_>>(),
+        Vec::<&(String, String, bool)>::new(),
+        "columns/nullability differ"
+    );
     assert_eq!(a.primary_keys, b.primary_keys, "primary keys differ");
     assert_eq!(a.indexes, b.indexes, "indexes differ");
     assert_eq!(a.foreign_keys, b.foreign_keys, "foreign keys differ");
