@@ -3,6 +3,16 @@ import { freshTotp } from './totp'
 
 export const DEMO_PASSWORD = 'Zhitong@Demo2026'
 
+// A TOTP code is accepted once per account: remember each account's last window (the spec
+// files share this module in the single worker).
+const usedWindow = new Map<string, number>()
+async function unusedTotp(username: string): Promise<string> {
+  while (Math.floor(Date.now() / 30_000) === usedWindow.get(username)) await new Promise((r) => setTimeout(r, 1000))
+  const code = await freshTotp()
+  usedWindow.set(username, Math.floor(Date.now() / 30_000))
+  return code
+}
+
 /** Signs in through the login page; answers the TOTP question when the server asks it. */
 export async function login(page: Page, username: string, opts: { totp?: boolean } = {}): Promise<void> {
   await page.goto('/login')
@@ -12,7 +22,7 @@ export async function login(page: Page, username: string, opts: { totp?: boolean
   if (opts.totp) {
     const totpInput = page.getByTestId('login-totp')
     await expect(totpInput).toBeVisible()
-    await totpInput.fill(await freshTotp())
+    await totpInput.fill(await unusedTotp(username))
     await page.getByTestId('login-submit').click()
   }
   await expect(page).toHaveURL(/\/dashboard$/)

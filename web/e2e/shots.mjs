@@ -129,6 +129,36 @@ for (const locale of ['zh-CN', 'en']) {
     await shot(page, `${L}-auditor-audit`)
     await ctx.close()
   }
+  if (want('archive')) {
+    const { ctx, page } = await session(locale, process.env.ZT_SHOTS_ARCHIVE_USER ?? 'zhangjiang')
+    await page.goto(base + '/enterprises')
+    await page.getByTestId('ent-table').locator('.el-table__row').first().waitFor()
+    await shot(page, `${L}-archive-list`)
+    await page.getByTestId('ent-q').fill('华元')
+    await page.getByTestId('ent-search').click()
+    await shot(page, `${L}-archive-search`)
+    await page.goto(base + '/enterprises?expiring=1')
+    await page.getByTestId('ent-table').locator('.el-table__row').first().waitFor()
+    await page.getByTestId('ent-name').first().click()
+    await page.getByTestId('ent-header-name').waitFor()
+    await shot(page, `${L}-archive-basics`)
+    for (const tab of ['contacts', 'labels', 'certificates', 'ip', 'figures', 'timeline']) {
+      await page.locator(`#tab-${tab}`).click()
+      await page.waitForTimeout(300)
+      await shot(page, `${L}-archive-${tab}`)
+    }
+    await page.goto(base + '/enterprises')
+    await page.getByTestId('ent-new').click()
+    await page.getByTestId('ent-field-uscc').fill('91350100M000100Y44')
+    await page.getByTestId('ent-field-name').fill('示例企业')
+    await page.getByTestId('ent-form-submit').click()
+    await page.waitForTimeout(500)
+    await shot(page, `${L}-archive-create-error`)
+    await page.keyboard.press('Escape')
+    await page.getByTestId('ent-import').click()
+    await shot(page, `${L}-archive-import`)
+    await ctx.close()
+  }
   if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
     const { ctx, page } = await session(locale, process.env.ZT_SHOTS_SETUP_USER)
     await shot(page, `${L}-setup`)

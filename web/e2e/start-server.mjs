@@ -12,7 +12,19 @@ const bin = process.env.ZT_BIN ? resolve(process.env.ZT_BIN) : resolve(here, '..
 const port = process.env.ZT_E2E_PORT ?? '18080'
 const dir = mkdtempSync(join(tmpdir(), 'zt-e2e-'))
 
-const args = ['serve', '--demo', '--database-url', `sqlite://${join(dir, 'e2e.db')}`, '--data-dir', dir, '--bind', `127.0.0.1:${port}`]
+// More sign-in attempts a minute than the default 10: the suites sign in a dozen times.
+const args = [
+  'serve',
+  '--demo',
+  '--database-url',
+  `sqlite://${join(dir, 'e2e.db')}`,
+  '--data-dir',
+  dir,
+  '--bind',
+  `127.0.0.1:${port}`,
+  '--login-attempts-per-minute',
+  '100',
+]
 console.log(`[e2e] ${bin} ${args.join(' ')}`)
 const child = spawn(bin, args, { stdio: 'inherit', env: { ...process.env } })
 

@@ -97,7 +97,7 @@ export function filtersToQuery(f: EnterpriseFilters, s?: ListSort): ListQuery {
   if (f.label) q.label = f.label
   if (f.grade) q.grade = f.grade
   if (f.as_of) q.as_of = f.as_of
-  if (f.expiring) q.expiring = EXPIRING_DAYS
+  if (f.expiring) q.expiring = 'true'
   if (s?.sort) {
     q.sort = s.sort
     q.order = s.order || 'asc'

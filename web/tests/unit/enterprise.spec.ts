@@ -95,7 +95,7 @@ describe('list filters', () => {
       label: 'high_tech',
       grade: 'A',
       as_of: '2025-06-30',
-      expiring: 90,
+      expiring: 'true',
       sort: 'registered_on',
       order: 'desc',
     })

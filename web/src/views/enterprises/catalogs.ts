@@ -37,7 +37,11 @@ export function useCatalogs() {
     const g = gradeMap.value.get(code)
     return g ? (en.value ? g.name_en : g.name_zh) : code
   }
-  return { labels, grades, stations, labelName, gradeName, reload: load }
+  /** "A 类" of "A 类（重点服务）": for narrow table cells. */
+  function gradeShort(code: string | null | undefined): string {
+    return gradeName(code).split(/[（(]/)[0].trim()
+  }
+  return { labels, grades, stations, labelName, gradeName, gradeShort, reload: load }
 }
 
 /** A tag colour per grade position: the first (highest) grade stands out. */
