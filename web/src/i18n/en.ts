@@ -377,7 +377,7 @@ const en: typeof zh = {
       registeredOn: 'Registered',
       updatedAt: 'Updated',
     },
-    expiringTip: '{count} certificates expire within 90 days',
+    expiringTip: 'Certificates expiring within 90 days: {count}',
     tabs: {
       basics: 'Profile',
       contacts: 'Contacts',
