@@ -112,3 +112,54 @@ test('with pi.unmask a station manager sees the full phone, and the auditor sees
   await expect(audit.locator('.el-table__row').first()).toContainText('enterprise.unmask')
   await expect(audit.locator('.el-table__row').first()).toContainText(name)
 })
+
+test('importing a roster with errors lists every bad row, offers the report, then imports the good rows', async ({ page }) => {
+  await login(page, 'zhangwei')
+  await page.goto('/enterprises')
+  await rows(page)
+  await page.getByTestId('ent-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await expect(dialog).toBeVisible()
+
+  const good1 = randomUscc()
+  const good2 = randomUscc()
+  const bad = withWrongCheck(randomUscc())
+  const csv = [
+    '统一社会信用代码,企业名称,所属站点,规模（规上/规下）,发展阶段（初创/成长/成熟）',
+    `${good1},上海导入测试一号科技有限公司,张江科学城服务直通站,规下,初创`,
+    `${bad.code},上海导入测试校验位有限公司,张江科学城服务直通站,规下,成长`,
+    `${randomUscc()},,张江科学城服务直通站,规上,成熟`,
+    `${randomUscc()},上海导入测试规模有限公司,张江科学城服务直通站,中型,成长`,
+    `${randomUscc()},上海导入测试站点有限公司,不存在的服务直通站,规下,成长`,
+    `${good2},上海导入测试二号科技有限公司,张江科学城服务直通站,规上,成熟`,
+  ].join('\r\n')
+  await dialog.locator('input[type=file]').setInputFiles({ name: '名录.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + csv, 'utf8') })
+  await expect(dialog.getByTestId('import-mode-dry_run')).toHaveClass(/is-checked/)
+  await dialog.getByTestId('import-start').click()
+
+  const result = dialog.getByTestId('import-result')
+  await expect(result).toBeVisible({ timeout: 30_000 })
+  await expect(dialog.getByTestId('import-summary')).toContainText('未写入任何数据')
+  const errors = dialog.getByTestId('import-errors')
+  const rowNumbers = (await errors.locator('.el-table__body tr td:first-child').allInnerTexts()).map((s) => Number(s.trim()))
+  expect(new Set(rowNumbers)).toEqual(new Set([3, 4, 5, 6]))
+  await expect(errors).toContainText(`校验位错误：第 18 位应为“${bad.expected}”，不是“${bad.got}”`)
+  await expect(errors).toContainText('企业名称')
+  await expect(errors).toContainText('所属站点')
+
+  // The error report is an .xlsx download.
+  const href = await dialog.getByTestId('import-error-report').getAttribute('href')
+  expect(href).toMatch(/^\/api\/jobs\/[^/]+\/errors\.xlsx$/)
+  const report = await page.request.get(href!)
+  expect(report.status()).toBe(200)
+  expect(report.headers()['content-type']).toContain('spreadsheetml')
+  expect((await report.body()).subarray(0, 2).toString()).toBe('PK')
+
+  // Now the good rows only.
+  await dialog.getByTestId('import-now').click()
+  await expect(dialog.getByTestId('import-summary')).toContainText('已写入 2 家企业', { timeout: 30_000 })
+  await dialog.getByTestId('import-close').click()
+  await page.getByTestId('ent-q').fill(good2)
+  await page.getByTestId('ent-search').click()
+  await expect(page.getByTestId('ent-table').getByTestId('ent-name')).toHaveText(['上海导入测试二号科技有限公司'])
+})

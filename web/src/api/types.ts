@@ -374,10 +374,14 @@ export interface ImportRowError {
 }
 
 export interface ImportResult {
+  mode?: ImportMode
   rows: number
   valid: number
   invalid: number
   written: number
+  /** Of the written: new enterprises and updated ones (upsert by USCC). */
+  created?: number
+  updated?: number
   errors: ImportRowError[]
 }
 
