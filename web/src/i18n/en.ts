@@ -351,6 +351,7 @@ const en: typeof zh = {
     label: 'Label',
     grade: 'Grade',
     asOf: 'Grade as of',
+    asOfShort: 'as of {date}',
     asOfHint: 'The grade that held on this date',
     expiring: 'Certificate expiring within {days} days',
     sizes: { above: 'Above size', below: 'Below size' },

@@ -350,6 +350,7 @@ export default {
     label: '标签',
     grade: '分级',
     asOf: '分级截至',
+    asOfShort: '截至 {date}',
     asOfHint: '查询该日期时的分级',
     expiring: '有 {days} 天内到期的证书',
     sizes: { above: '规上', below: '规下' },
