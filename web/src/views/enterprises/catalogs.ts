@@ -50,3 +50,6 @@ export function gradeTagType(code: string | null | undefined, all: readonly Grad
   const i = all.findIndex((g) => g.code === code)
   return (['danger', 'warning', 'primary'] as const)[i] ?? 'info'
 }
+
+/** The display format of the date pickers: Chinese style in zh-CN (values stay YYYY-MM-DD). */
+export const dateFormat = computed(() => (currentLocale.value === 'en' ? 'YYYY-MM-DD' : 'YYYY年M月D日'))
