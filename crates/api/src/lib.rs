@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod archive_io;
 pub mod audit_log;
 pub mod auth;
 pub mod context;
@@ -118,6 +119,11 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(archive::figures))
         .routes(routes!(archive::put_figures))
         .routes(routes!(archive::timeline))
+        .routes(routes!(archive_io::download_template))
+        .routes(routes!(archive_io::upload))
+        .routes(routes!(archive_io::export))
+        .routes(routes!(archive_io::job))
+        .routes(routes!(archive_io::error_report))
 }
 
 /// The `/api` router (with the context middleware) and its OpenAPI document.
@@ -125,6 +131,7 @@ pub fn router(state: AppState) -> (Router, OpenApi) {
     let (r, doc) = routes().split_for_parts();
     let r = r
         .route("/api/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).patch(api_not_found).delete(api_not_found))
+        .layer(axum::extract::DefaultBodyLimit::max(archive_io::MAX_FILE_BYTES + 1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), context::context))
         .with_state(state);
     (r, doc)

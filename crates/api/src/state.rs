@@ -1,7 +1,9 @@
 //! What every handler can reach.
 
 use crate::ratelimit::RateLimiter;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
 use zt_db::Db;
 use zt_domain::auth::SecurityPolicy;
 use zt_domain::clock::Clock;
@@ -19,6 +21,10 @@ pub struct AppState {
     pub version: &'static str,
     /// Encrypts personal data at rest.
     pub cipher: Arc<Cipher>,
+    /// Wakes the job worker when a job is queued.
+    pub jobs_notify: Arc<tokio::sync::Notify>,
+    /// Progress of the jobs running in this instance: (done, total).
+    pub progress: Arc<Mutex<HashMap<Uuid, (i64, i64)>>>,
 }
 
 impl AppState {
@@ -29,5 +35,17 @@ impl AppState {
     /// Today in Beijing.
     pub fn today(&self) -> zt_db::Day {
         zt_db::Day(self.clock.now().to_zoned(crate::shanghai()).date())
+    }
+}
+
+impl AppState {
+    pub fn set_progress(&self, job: Uuid, done: i64, total: i64) {
+        self.progress.lock().unwrap().insert(job, (done, total));
+    }
+    pub fn clear_progress(&self, job: Uuid) {
+        self.progress.lock().unwrap().remove(&job);
+    }
+    pub fn progress_of(&self, job: Uuid) -> Option<(i64, i64)> {
+        self.progress.lock().unwrap().get(&job).copied()
     }
 }

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod demo_archive;
 pub mod telemetry;
 pub mod web;
+pub mod worker;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -129,6 +130,8 @@ impl Application {
             login_limiter: Arc::new(RateLimiter::new(cfg.policy.login_attempts_per_minute_per_ip, Duration::from_secs(60))),
             version: VERSION,
             cipher: Arc::new(zt_domain::crypto::Cipher::new(&cfg.data_key)),
+            jobs_notify: Arc::new(tokio::sync::Notify::new()),
+            progress: Default::default(),
         };
         let router = build_router(state.clone());
         Ok(Application { listener, router, state, port })
@@ -141,10 +144,12 @@ impl Application {
     /// Serves until `shutdown` resolves; requests in flight finish first.
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let worker = tokio::spawn(worker::run(self.state.clone()));
         let r = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         housekeeping.abort();
+        worker.abort();
         self.state.db.close().await;
         r
     }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod archive;
 pub mod audit;
 pub mod duty;
+pub mod jobs;
 pub mod meta;
 pub mod org;
 pub mod schema;

@@ -17,6 +17,7 @@ pub enum Arg {
     Uuid(Option<Uuid>),
     Ts(Option<Ts>),
     Day(Option<Day>),
+    Bytes(Vec<u8>),
 }
 
 macro_rules! arg_from {
@@ -41,6 +42,7 @@ arg_from!(Option<Uuid>, v, Arg::Uuid(v));
 arg_from!(Ts, v, Arg::Ts(Some(v)));
 arg_from!(Option<Ts>, v, Arg::Ts(v));
 arg_from!(Day, v, Arg::Day(Some(v)));
+arg_from!(Vec<u8>, v, Arg::Bytes(v));
 
 /// SQL text with `$n` placeholders and the values to bind, in order.
 #[derive(Debug, Clone, Default)]
@@ -83,6 +85,7 @@ macro_rules! bind_all {
                 Arg::Uuid(v) => q.bind(v),
                 Arg::Ts(v) => q.bind(v),
                 Arg::Day(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
             };
         }
         q

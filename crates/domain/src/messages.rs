@@ -151,6 +151,26 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("label.unknown", "未知标签", "Unknown label"),
     ("label.overlap", "该标签在这段时间已有记录", "This label already has a period overlapping these dates"),
     ("date.before_start", "结束日期不能早于开始日期", "The end date cannot be before the start date"),
+    ("file.too_large", "文件超过 {max_mb} MB", "The file is larger than {max_mb} MB"),
+    (
+        "file.unreadable",
+        "无法读取该文件，请确认是 .xlsx 或 .csv 格式且未损坏",
+        "The file cannot be read; use an undamaged .xlsx or .csv file",
+    ),
+    ("file.zip_bomb", "文件解压后过大或压缩比异常，已拒绝", "The file unpacks too large or with a suspicious compression ratio; refused"),
+    ("file.xml_entities", "文件含有 XML 实体声明，已拒绝", "The file declares XML entities; refused"),
+    ("file.encoding", "无法识别文件编码，请另存为 UTF-8 或 GBK 的 CSV", "Unknown text encoding; save the CSV as UTF-8 or GBK"),
+    ("file.format", "只支持 .xlsx 和 .csv 文件", "Only .xlsx and .csv files are accepted"),
+    ("file.empty", "文件中没有数据", "The file holds no data"),
+    ("file.too_many_rows", "文件有 {rows} 行，超过上限 {max} 行", "The file has {rows} rows, more than the limit of {max}"),
+    ("import.unknown_columns", "文件中有无法识别的列：{columns}", "Unknown columns in the file: {columns}"),
+    ("import.missing_columns", "文件缺少必填列：{columns}", "Required columns missing: {columns}"),
+    ("import.duplicate_in_file", "该统一社会信用代码在文件中重复出现", "This code appears more than once in the file"),
+    (
+        "export.too_many",
+        "将导出 {rows} 行，超过 {max} 行的上限；请缩小筛选范围或申请批量导出权限",
+        "The export would have {rows} rows, more than {max}; narrow the filter or ask for the bulk-export permission",
+    ),
     ("account.cannot_disable_self", "不能停用自己的账号", "You cannot disable your own account"),
 ];
 
