@@ -32,6 +32,7 @@ pub const MAX_RATIO: u64 = 100;
 pub const MAX_ROWS: usize = 100_000;
 pub const EXPORT_CAP: i64 = 5_000;
 
+#[derive(Debug)]
 pub struct Column {
     pub key: &'static str,
     pub zh: &'static str,
