@@ -157,6 +157,11 @@ for (const locale of ['zh-CN', 'en']) {
     await page.keyboard.press('Escape')
     await page.getByTestId('ent-import').click()
     await shot(page, `${L}-archive-import`)
+    const roster = ['统一社会信用代码,企业名称,所属站点,规模（规上/规下）,发展阶段（初创/成长/成熟）', '91310115MA1FL8XB1X,甲公司,张江科学城服务直通站,规下,初创', '9.13101E+17,乙公司,张江科学城服务直通站,规下,初创', '91310115MA1FL8XB,丙公司,火星服务站,巨型,成长'].join('\n')
+    await page.getByTestId('import-dialog').locator('input[type=file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(roster) })
+    await page.getByTestId('import-start').click()
+    await page.getByTestId('import-result').waitFor()
+    await shot(page, `${L}-archive-import-result`)
     await ctx.close()
   }
   if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
