@@ -635,6 +635,66 @@ pub async fn label_defs(State(st): State<AppState>, Authed(s): Authed) -> ApiRes
     Ok(Json(v))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelDefInput {
+    /// Stable code: lower-case letters, digits and `_`, e.g. `pudong_key`.
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: Option<String>,
+}
+
+/// Adds a label of the administrator's own (bureau leaders and the system admin).
+#[utoipa::path(post, path = "/api/labels", tag = "archive", request_body = LabelDefInput,
+    responses((status = 201, body = LabelDef), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_label_def(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    crate::extract::Body(i): crate::extract::Body<LabelDefInput>,
+) -> ApiResult<(StatusCode, Json<LabelDef>)> {
+    s.actor.require("org.manage")?;
+    if !matches!(s.actor.scope, zt_domain::scope::Scope::All | zt_domain::scope::Scope::Bureau { .. }) {
+        return Err(Error::forbidden().into());
+    }
+    let mut c = Checks::new();
+    let code = i.code.trim().to_lowercase();
+    if code.is_empty() {
+        c.add("code", "required");
+    } else if code.len() > 32 || !code.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
+        c.add("code", "invalid_format");
+    }
+    c.text("name_zh", &i.name_zh, 30);
+    let name_en = i.name_en.clone().unwrap_or_default().trim().to_string();
+    c.opt_text("name_en", Some(&name_en), 60);
+    let mut tx = st.db.write().await?;
+    let defs = repo::label_defs(&mut tx).await?;
+    if defs.iter().any(|d| d.code == code) {
+        c.add("code", "conflict.duplicate");
+    }
+    c.finish()?;
+    let d = LabelDef {
+        code,
+        name_zh: i.name_zh.trim().to_string(),
+        name_en: if name_en.is_empty() { i.name_zh.trim().to_string() } else { name_en },
+        builtin: false,
+        sort_order: 1000 + defs.len() as i64,
+    };
+    repo::insert_label_def(&mut tx, &d).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "label.create",
+        "label",
+        Some(d.code.clone()),
+        format!("新增企业标签：{}", d.name_zh),
+        json!({"after": &d}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GradeDef {
     pub code: &'static str,

@@ -888,6 +888,24 @@ mod tests {
         assert_eq!(t.rows[0].1[0], "91350100M000100Y43");
     }
 
+    fn zip_of(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        w.start_file(name, opts).unwrap();
+        std::io::Write::write_all(&mut w, data).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn unsafe_archives_are_refused() {
+        let entities = zip_of("xl/workbook.xml", b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><workbook/>");
+        assert_eq!(read_table("x.xlsx", &entities).err().unwrap().code, "file.xml_entities");
+        let bomb = zip_of("xl/worksheets/sheet1.xml", &vec![b'0'; 4 * 1024 * 1024]);
+        assert!(bomb.len() < 40 * 1024, "compresses well: {}", bomb.len());
+        assert_eq!(read_table("x.xlsx", &bomb).err().unwrap().code, "file.zip_bomb");
+        assert_eq!(read_table("x.xlsx", b"PK\x03\x04garbage").err().unwrap().code, "file.unreadable");
+    }
+
     #[test]
     fn formula_cells_are_escaped() {
         assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");

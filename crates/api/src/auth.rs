@@ -176,7 +176,10 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
                 return Err(Error::unauthenticated("auth.totp_required").into());
             }
             Some(code) => {
-                let secret = a.totp_secret.clone().unwrap_or_default();
+                let secret = match a.totp_secret.as_deref() {
+                    Some(enc) => st.cipher.decrypt(enc)?,
+                    None => String::new(),
+                };
                 match totp::verify(&secret, code, now.0.as_second(), a.totp_last_step) {
                     Some(step) => totp_step = Some(step),
                     None => reason = Some("wrong_totp"),
@@ -339,7 +342,7 @@ pub async fn totp_setup(State(st): State<AppState>, AnyAuthed(s): AnyAuthed) -> 
     let mut a = accounts::by_id_unscoped(&mut tx, s.account.id).await?.ok_or_else(Error::not_found)?;
     let secret = totp::new_secret();
     let expected = a.version;
-    a.totp_pending = Some(secret.clone());
+    a.totp_pending = Some(st.cipher.encrypt(&secret));
     a.version += 1;
     a.updated_at = st.now();
     accounts::save(&mut tx, &a, expected).await?;
@@ -360,14 +363,14 @@ pub struct TotpCode {
 pub async fn totp_enable(State(st): State<AppState>, AnyAuthed(s): AnyAuthed, Body(input): Body<TotpCode>) -> ApiResult<StatusCode> {
     let mut tx = st.db.write().await?;
     let mut a = accounts::by_id_unscoped(&mut tx, s.account.id).await?.ok_or_else(Error::not_found)?;
-    let Some(secret) = a.totp_pending.clone() else {
+    let Some(secret) = a.totp_pending.as_deref().map(|p| st.cipher.decrypt(p)).transpose()? else {
         return Err(Error::field("code", "totp.not_set_up").into());
     };
     let Some(step) = totp::verify(&secret, &input.code, st.now().0.as_second(), None) else {
         return Err(Error::field("code", "totp.invalid").into());
     };
     let expected = a.version;
-    a.totp_secret = Some(secret);
+    a.totp_secret = Some(st.cipher.encrypt(&secret));
     a.totp_pending = None;
     a.totp_enabled = true;
     a.totp_last_step = Some(step);

@@ -105,7 +105,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(archive::get, archive::update))
         .routes(routes!(archive::by_uscc))
         .routes(routes!(archive::unmask))
-        .routes(routes!(archive::label_defs))
+        .routes(routes!(archive::label_defs, archive::add_label_def))
         .routes(routes!(archive::grade_defs))
         .routes(routes!(archive::labels, archive::add_label))
         .routes(routes!(archive::end_label))

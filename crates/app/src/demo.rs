@@ -81,6 +81,7 @@ impl Ctx {
         department: Option<Uuid>,
         hash: &str,
         admin: bool,
+        cipher: &Cipher,
     ) -> Account {
         Account {
             phone: Some(phone.into()),
@@ -88,7 +89,7 @@ impl Ctx {
             bureau_id: bureau,
             station_id: station,
             department_id: department,
-            totp_secret: admin.then(|| DEMO_TOTP_SECRET.to_string()),
+            totp_secret: admin.then(|| cipher.encrypt(DEMO_TOTP_SECRET)),
             totp_enabled: admin,
             is_demo: true,
             ..Account::new(username, name, hash.to_string(), self.now)
@@ -158,19 +159,19 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
 
     use zt_domain::auth::*;
     let accounts_list: Vec<(Account, Vec<&str>)> = vec![
-        (c.account("sysadmin", "系统管理员", "13800000001", None, None, None, &hash, true), vec![SYSTEM_ADMIN]),
-        (c.account("secadmin", "安全管理员", "13800000002", None, None, None, &hash, true), vec![SECURITY_ADMIN]),
-        (c.account("auditor", "审计管理员", "13800000003", None, None, None, &hash, true), vec![AUDITOR]),
-        (c.account("leader", "王建国", "13900000001", Some(b), None, None, &hash, false), vec![BUREAU_LEADER]),
-        (c.account("zhangjiang", "陈静", "13900000002", Some(b), Some(zj.id), None, &hash, false), vec![STATION_MANAGER]),
-        (c.account("zhangwei", "张伟", "13900000003", Some(b), Some(zj.id), None, &hash, false), vec![SPECIALIST]),
-        (c.account("lina", "李娜", "13900000004", Some(b), Some(zj.id), None, &hash, false), vec![SPECIALIST]),
-        (c.account("wangfang", "王芳", "13900000005", Some(b), Some(zj.id), None, &hash, false), vec![SPECIALIST]),
-        (c.account("jinqiao", "刘洋", "13900000006", Some(b), Some(jq.id), None, &hash, false), vec![STATION_MANAGER]),
-        (c.account("zhaolei", "赵磊", "13900000007", Some(b), Some(jq.id), None, &hash, false), vec![SPECIALIST]),
-        (c.account("zhoumin", "周敏", "13900000008", Some(b), Some(bio.id), None, &hash, false), vec![STATION_MANAGER]),
-        (c.account("wugang", "吴刚", "13900000009", Some(b), Some(cs.id), None, &hash, false), vec![STATION_MANAGER]),
-        (c.account("ipdept", "孙丽", "13900000010", Some(b), None, Some(ip.id), &hash, false), vec![DEPARTMENT_HANDLER]),
+        (c.account("sysadmin", "系统管理员", "13800000001", None, None, None, &hash, true, cipher), vec![SYSTEM_ADMIN]),
+        (c.account("secadmin", "安全管理员", "13800000002", None, None, None, &hash, true, cipher), vec![SECURITY_ADMIN]),
+        (c.account("auditor", "审计管理员", "13800000003", None, None, None, &hash, true, cipher), vec![AUDITOR]),
+        (c.account("leader", "王建国", "13900000001", Some(b), None, None, &hash, false, cipher), vec![BUREAU_LEADER]),
+        (c.account("zhangjiang", "陈静", "13900000002", Some(b), Some(zj.id), None, &hash, false, cipher), vec![STATION_MANAGER]),
+        (c.account("zhangwei", "张伟", "13900000003", Some(b), Some(zj.id), None, &hash, false, cipher), vec![SPECIALIST]),
+        (c.account("lina", "李娜", "13900000004", Some(b), Some(zj.id), None, &hash, false, cipher), vec![SPECIALIST]),
+        (c.account("wangfang", "王芳", "13900000005", Some(b), Some(zj.id), None, &hash, false, cipher), vec![SPECIALIST]),
+        (c.account("jinqiao", "刘洋", "13900000006", Some(b), Some(jq.id), None, &hash, false, cipher), vec![STATION_MANAGER]),
+        (c.account("zhaolei", "赵磊", "13900000007", Some(b), Some(jq.id), None, &hash, false, cipher), vec![SPECIALIST]),
+        (c.account("zhoumin", "周敏", "13900000008", Some(b), Some(bio.id), None, &hash, false, cipher), vec![STATION_MANAGER]),
+        (c.account("wugang", "吴刚", "13900000009", Some(b), Some(cs.id), None, &hash, false, cipher), vec![STATION_MANAGER]),
+        (c.account("ipdept", "孙丽", "13900000010", Some(b), None, Some(ip.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
     ];
     for (a, roles) in &accounts_list {
         add_account(&mut tx, a, roles).await?;

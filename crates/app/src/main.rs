@@ -196,8 +196,11 @@ async fn main() -> ExitCode {
             .await;
             match r {
                 Ok(Some(a)) if a.is_demo && a.totp_enabled => {
-                    let code =
-                        zt_domain::totp::code_at(a.totp_secret.as_deref().unwrap_or(""), SystemClock.now().as_second()).unwrap_or_default();
+                    let secret = match zt_app::load_data_key(&cli.data_dir).map(|k| zt_domain::crypto::Cipher::new(&k)) {
+                        Ok(c) => c.decrypt(a.totp_secret.as_deref().unwrap_or("")).unwrap_or_default(),
+                        Err(e) => return fail(e, 2),
+                    };
+                    let code = zt_domain::totp::code_at(&secret, SystemClock.now().as_second()).unwrap_or_default();
                     println!("{code}");
                     ExitCode::SUCCESS
                 }

@@ -85,11 +85,13 @@ fn openapi_prints_the_document() {
 fn demo_load_gives_working_accounts_and_totp() {
     let dir = temp_dir("demo");
     let url = format!("sqlite://{}", dir.join("d.db").display());
-    let out = zhitong().args(["--database-url", &url, "demo", "load"]).output().unwrap();
+    let data = dir.display().to_string();
+    let out = zhitong().args(["--database-url", &url, "--data-dir", &data, "demo", "load"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = zhitong().args(["--database-url", &url, "demo", "load"]).output().unwrap();
+    assert!(dir.join("data.key").exists(), "the data key is created beside the database");
+    let out = zhitong().args(["--database-url", &url, "--data-dir", &data, "demo", "load"]).output().unwrap();
     assert!(!out.status.success(), "demo data goes only into an empty database");
-    let out = zhitong().args(["--database-url", &url, "demo", "totp", "auditor"]).output().unwrap();
+    let out = zhitong().args(["--database-url", &url, "--data-dir", &data, "demo", "totp", "auditor"]).output().unwrap();
     let code = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
 }

@@ -305,3 +305,31 @@ both!(figures_growth_certificates_ip_and_timeline, |app| {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(app.delete(&jq, &format!("/api/ip-assets/{ip_id}")).await.0, StatusCode::NOT_FOUND);
 });
+
+both!(administrators_add_labels, |app| {
+    let leader = app.login("leader").await;
+    let (s, v) = app.post(&leader, "/api/labels", json!({"code": "pudong_key", "name_zh": "浦东重点企业"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["builtin"], false);
+    let (_, v) = app.post(&leader, "/api/labels", json!({"code": "Bad Code!", "name_zh": ""})).await;
+    assert_eq!(field_codes(&v), vec![("code".into(), "invalid_format".into()), ("name_zh".into(), "required".into())]);
+    let mgr = app.login("zhangjiang").await;
+    assert_eq!(app.post(&mgr, "/api/labels", json!({"code": "mine", "name_zh": "我的"})).await.0, StatusCode::FORBIDDEN);
+    let zj = station(app, &mgr, "张江科学城服务直通站").await;
+    let e = create(
+        app,
+        &mgr,
+        json!({"uscc": "91310115MA1FL8XB99", "name": "自定义标签测试有限公司", "station_id": zj, "size": "below", "stage": "growth"}),
+    )
+    .await;
+    let (s, _) = app
+        .post(
+            &mgr,
+            &format!("/api/enterprises/{}/labels", e["id"].as_str().unwrap()),
+            json!({"label": "pudong_key", "valid_from": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, v) = app.get(&mgr, "/api/enterprises?label=pudong_key").await;
+    assert_eq!(v["total"], 1);
+});

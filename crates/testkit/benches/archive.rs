@@ -1,0 +1,284 @@
+//! Archive benchmarks (issue 4 targets), printing their figures:
+//! - search p50/p99 over N enterprises on SQLite (name word, two-character word, full name,
+//!   USCC prefix, filters, as-of grade);
+//! - `GET /api/enterprises/{id}` p50/p99 at 300 requests/s over HTTP;
+//! - import of 100,000 .xlsx rows against the time calamine needs to read the file, and the
+//!   peak memory of the process.
+//!
+//! `cargo bench -p zt-testkit --bench archive` (ZT_BENCH_N enterprises, default 100,000;
+//! ZT_BENCH_IMPORT rows, default 100,000; the database is kept in target/bench for re-runs).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use zt_app::{Application, Config};
+use zt_db::archive::{self as repo, Filter, Sort};
+use zt_db::{Day, Db};
+use zt_domain::clock::{Clock, SystemClock};
+use zt_domain::scope::Scope;
+
+fn env_usize(k: &str, d: usize) -> usize {
+    std::env::var(k).ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(d)
+}
+
+fn pct(mut v: Vec<Duration>, p: f64) -> f64 {
+    v.sort();
+    let i = ((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1;
+    v[i].as_secs_f64() * 1000.0
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+async fn prepare(n: usize, key: &[u8; 32]) -> (String, Db) {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join(format!("archive-{n}.db")).display());
+    let db = zt_app::open_database(&url).await.unwrap();
+    let cipher = zt_domain::crypto::Cipher::new(key);
+    if zt_app::demo::load_if_empty(&db, &SystemClock, &cipher, 0).await.unwrap() {
+        let started = Instant::now();
+        let mut tx = db.read().await.unwrap();
+        let stations: Vec<zt_db::org::Station> = zt_db::org::all_in_scope(&mut tx, "station", &Scope::All).await.unwrap();
+        tx.commit().await.unwrap();
+        let shares: Vec<(uuid::Uuid, u64)> = stations.iter().map(|s| (s.id, 25)).collect();
+        let today = SystemClock.now().to_zoned(zt_api::shanghai()).date();
+        let mut done = 0;
+        let mut batch = 0u32;
+        while done < n {
+            let k = (n - done).min(10_000);
+            let mut tx = db.write().await.unwrap();
+            done += zt_app::demo_archive::generate(
+                &mut tx,
+                &cipher,
+                zt_db::Ts(SystemClock.now()),
+                today,
+                &shares,
+                k,
+                17 + batch as u64,
+                1 + batch,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            batch += 1;
+            eprintln!("  generated {done} / {n}");
+        }
+        println!(
+            "generate {n} enterprises: {:.1} s ({:.0} per second)",
+            started.elapsed().as_secs_f64(),
+            n as f64 / started.elapsed().as_secs_f64()
+        );
+    }
+    (url, db)
+}
+
+async fn search_bench(db: &Db, n: usize) {
+    let mut tx = db.read().await.unwrap();
+    let stations: Vec<zt_db::org::Station> = zt_db::org::all_in_scope(&mut tx, "station", &Scope::All).await.unwrap();
+    let (sample, _) =
+        repo::list(&mut tx, &Scope::All, &Filter::default(), Sort::UpdatedAt, true, 1, 0, Day(jiff::civil::date(2026, 11, 25)))
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    let bureau = stations[0].bureau_id;
+    let scope = Scope::Bureau { bureau };
+    let full_name = sample[0].e.name.clone();
+    let today = Day(SystemClock.now().to_zoned(zt_api::shanghai()).date());
+    let cases: Vec<(&str, Filter)> = vec![
+        ("name word 生物", Filter { q: Some("生物".into()), ..Default::default() }),
+        ("two-character word 华芯", Filter { q: Some("华芯".into()), ..Default::default() }),
+        ("full name", Filter { q: Some(full_name.clone()), ..Default::default() }),
+        ("USCC prefix 91310115M01", Filter { q: Some("91310115M01".into()), ..Default::default() }),
+        ("station + label high_tech", Filter { station_id: Some(stations[0].id), label: Some("high_tech".into()), ..Default::default() }),
+        (
+            "grade A as of 2026-06-30",
+            Filter { grade: Some("A".into()), as_of: Some(Day(jiff::civil::date(2026, 6, 30))), ..Default::default() },
+        ),
+        (
+            "word + industry C27 + size",
+            Filter { q: Some("医药".into()), industry: Some("C27".into()), size: Some("above".into()), ..Default::default() },
+        ),
+        ("no filter, first page", Filter::default()),
+    ];
+    println!("\nsearch over {n} enterprises (SQLite, bureau scope, page of 20, with the total count):");
+    println!("{:<32} {:>10} {:>10} {:>10}", "query", "p50 ms", "p99 ms", "hits");
+    for (label, f) in cases {
+        let mut times = Vec::new();
+        let mut hits = 0;
+        for i in 0..120 {
+            let t = Instant::now();
+            let mut tx = db.read().await.unwrap();
+            let (_, total) = repo::list(&mut tx, &scope, &f, Sort::Name, false, 20, 0, today).await.unwrap();
+            tx.commit().await.unwrap();
+            if i >= 20 {
+                times.push(t.elapsed());
+            }
+            hits = total;
+        }
+        println!("{:<32} {:>10.2} {:>10.2} {:>10}", label, pct(times.clone(), 0.5), pct(times, 0.99), hits);
+    }
+}
+
+async fn profile_bench(url: &str, key: [u8; 32]) -> (String, reqwest::Client) {
+    let cfg = Config {
+        database_url: url.to_string(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: std::env::temp_dir(),
+        demo: false,
+        trust_proxy: false,
+        cookie_secure: None,
+        policy: Default::default(),
+        data_key: key,
+        demo_enterprises: 0,
+    };
+    let app = Application::build(cfg, Arc::new(SystemClock)).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let c = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().unwrap();
+    let r = c
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"username": "leader", "password": zt_app::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let v: serde_json::Value =
+        c.get(format!("{base}/api/enterprises?page_size=200&sort=updated_at")).send().await.unwrap().json().await.unwrap();
+    let ids: Vec<String> = v["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect();
+    let rate = 300.0;
+    let secs = 10.0;
+    let total = (rate * secs) as usize;
+    let started = Instant::now();
+    let mut handles = Vec::with_capacity(total);
+    for i in 0..total {
+        let due = Duration::from_secs_f64(i as f64 / rate);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+        let c = c.clone();
+        let u = format!("{base}/api/enterprises/{}", ids[i % ids.len()]);
+        handles.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let r = c.get(u).send().await.unwrap();
+            let ok = r.status().is_success();
+            let _ = r.bytes().await;
+            (t.elapsed(), ok)
+        }));
+    }
+    let mut times = Vec::new();
+    let mut failed = 0;
+    for h in handles {
+        let (t, ok) = h.await.unwrap();
+        if !ok {
+            failed += 1;
+        }
+        times.push(t);
+    }
+    let achieved = total as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "\nGET /api/enterprises/{{id}} over HTTP at {rate:.0} requests/s for {secs:.0} s: achieved {achieved:.0}/s, p50 {:.2} ms, p99 {:.2} ms, failures {failed}",
+        pct(times.clone(), 0.5),
+        pct(times, 0.99)
+    );
+    (base, c)
+}
+
+async fn import_bench(base: &str, c: &reqwest::Client, rows: usize, stations: &[String]) {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let headers =
+        ["统一社会信用代码", "企业名称", "所属站点", "注册日期", "行业代码", "规模", "发展阶段", "法定代表人", "联络员", "联络员电话"];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    let alphabet = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut r = zt_app::demo_archive::Rng::new(99);
+    let mut written = 0u32;
+    let mut seen = std::collections::HashSet::new();
+    while (written as usize) < rows {
+        let body: String =
+            std::iter::once('Z').chain(std::iter::once('9')).chain((0..6).map(|_| alphabet[r.below(31) as usize] as char)).collect();
+        let body = body.replace('Z', "N");
+        let Some(code) = zt_domain::ident::uscc_for("91", "310115", &body) else { continue };
+        if !seen.insert(code.clone()) {
+            continue;
+        }
+        let row = written + 1;
+        let cells = [
+            code,
+            format!("导入基准{}科技有限公司", row),
+            stations[(row as usize) % stations.len()].clone(),
+            "2019-06-01".into(),
+            "I6510".into(),
+            "规下".into(),
+            "成长".into(),
+            zt_app::demo_archive::person(&mut r),
+            zt_app::demo_archive::person(&mut r),
+            format!("139{:08}", row),
+        ];
+        for (i, v) in cells.iter().enumerate() {
+            ws.write_string(row, i as u16, v).unwrap();
+        }
+        written += 1;
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = Instant::now();
+    {
+        use calamine::{Reader, Xlsx, open_workbook_from_rs};
+        let mut x: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+        let range = x.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(range.height(), rows + 1);
+    }
+    let read = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name("bench.xlsx"));
+    let v: serde_json::Value =
+        c.post(format!("{base}/api/enterprises/import?mode=valid_only")).multipart(form).send().await.unwrap().json().await.unwrap();
+    let job = v["job_id"].as_str().unwrap_or_else(|| panic!("{v}")).to_string();
+    let result = loop {
+        let v: serde_json::Value = c.get(format!("{base}/api/jobs/{job}")).send().await.unwrap().json().await.unwrap();
+        if v["status"] == "done" || v["status"] == "failed" {
+            break v;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let import = t.elapsed().as_secs_f64();
+    println!(
+        "\nimport of {rows} .xlsx rows ({:.1} MB): calamine read {read:.2} s; upload + job {import:.2} s ({:.1}× the read; target ≤ 2×); written {}, invalid {}; peak RSS of the process {:.0} MiB (target ≤ 500)",
+        bytes.len() as f64 / 1e6,
+        import / read,
+        result["result"]["written"],
+        result["result"]["invalid"],
+        peak_rss_mib()
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let n = env_usize("ZT_BENCH_N", 100_000);
+    let import_rows = env_usize("ZT_BENCH_IMPORT", 100_000);
+    let key = [42u8; 32];
+    let (url, db) = prepare(n, &key).await;
+    search_bench(&db, n).await;
+    let mut tx = db.read().await.unwrap();
+    let stations: Vec<String> = zt_db::org::all_in_scope::<zt_db::org::Station>(&mut tx, "station", &Scope::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    tx.commit().await.unwrap();
+    let (base, c) = profile_bench(&url, key).await;
+    if import_rows > 0 {
+        import_bench(&base, &c, import_rows, &stations).await;
+    }
+}
