@@ -838,6 +838,9 @@ pub async fn end_label(
     c.finish()?;
     l.version = expected + 1;
     repo::save_label(&mut tx, &l, expected).await?;
+    let label_name = repo::label_defs(&mut tx).await?.into_iter().find(|d| d.code == l.label).map(|d| d.name_zh).unwrap_or(l.label.clone());
+    let summary =
+        format!("{label_name}有效期调整为 {} 至 {}", l.valid_from.0, l.valid_to.map(|d| d.0.to_string()).unwrap_or_else(|| "长期".into()));
     story(
         &mut tx,
         &st,
@@ -847,7 +850,7 @@ pub async fn end_label(
         "enterprise.label_update",
         "enterprise_label",
         Some(id.to_string()),
-        format!("标签 {} 有效期调整", l.label),
+        summary,
         changes(&before, &l),
     )
     .await?;

@@ -454,6 +454,18 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             result.invalid += 1;
             for f in row_errors {
                 let key = if f.field == "station_id" { "station".to_string() } else { f.field.clone() };
+                // the sheet's own words for the allowed values
+                let mut f = f;
+                if f.code == "one_of" {
+                    let allowed = match (f.field.as_str(), lang) {
+                        ("size", Lang::Zh) => Some("规上, 规下"),
+                        ("stage", Lang::Zh) => Some("初创, 成长, 成熟"),
+                        _ => None,
+                    };
+                    if let Some(a) = allowed {
+                        f.params.insert("allowed".into(), a.into());
+                    }
+                }
                 result.errors.push(RowError {
                     row: *row_no,
                     column: header_for(&key),

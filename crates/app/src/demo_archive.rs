@@ -172,15 +172,21 @@ pub async fn generate(
         } else {
             "C"
         };
-        let mut grades = vec![("C", day(today, -(700 + r.below(300) as i64)), "首次分类分级")];
+        let mut grades = vec![("C", day(today, -(900 + r.below(300) as i64)), "首次分类分级")];
         if final_grade != "C" {
-            grades.push(("B", day(today, -(300 + r.below(300) as i64)), "营收增长，列入重点关注"));
+            grades.push(("B", day(today, -(450 + r.below(400) as i64)), "营收增长，列入重点关注"));
         }
         if final_grade == "A" {
-            grades.push(("A", day(today, -(r.below(250) as i64 + 10)), "认定为高新技术企业，列入重点服务"));
+            grades.push(("A", day(today, -(r.below(420) as i64 + 10)), "认定为高新技术企业，列入重点服务"));
         }
         e.grade = Some(final_grade.into());
         repo::insert(tx, &e).await?;
+        let mut story: Vec<(Day, &str, String)> = vec![(registered, "profile", format!("企业注册成立：{name}"))];
+        let mut prev_grade = "未分级";
+        for (g, on, reason) in &grades {
+            story.push((*on, "grade", format!("分类分级：{prev_grade} → {g}（{reason}）")));
+            prev_grade = g;
+        }
         for (g, on, reason) in &grades {
             repo::insert_grade(
                 tx,
@@ -236,6 +242,17 @@ pub async fn generate(
             labels.push(("gazelle", day(today, -1200), Some(day(today, -500))));
         }
         for (label, from, to) in &labels {
+            let zh = match *label {
+                "high_tech" => "高新技术企业",
+                "tech_sme" => "科技型中小企业",
+                "srdi" => "专精特新",
+                "little_giant" => "专精特新“小巨人”",
+                _ => "瞪羚企业",
+            };
+            story.push((*from, "label", format!("认定为{zh}")));
+            if let Some(t) = to {
+                story.push((*t, "label", format!("{zh}有效期届满")));
+            }
             repo::insert_label(
                 tx,
                 &LabelPeriod {
@@ -348,6 +365,25 @@ pub async fn generate(
             .await?;
             revenue = revenue * (85 + r.below(45) as i64) / 100;
             staff = (staff * (90 + r.below(30) as i64) / 100).max(3);
+        }
+        story.sort_by_key(|(d, _, _)| *d);
+        for (d, kind, summary) in story {
+            let at = d.0.to_zoned(zt_api::shanghai()).map(|z| Ts(z.timestamp())).unwrap_or(now);
+            repo::record(
+                tx,
+                &TimelineEntry {
+                    id: Uuid::now_v7(),
+                    enterprise_id: e.id,
+                    at,
+                    kind: kind.into(),
+                    summary,
+                    actor_id: None,
+                    actor_name: system.clone(),
+                    ref_type: "enterprise".into(),
+                    ref_id: Some(e.id.to_string()),
+                },
+            )
+            .await?;
         }
         repo::record(
             tx,
