@@ -526,7 +526,7 @@ const en: typeof zh = {
         grade: 'Grade',
         contact: 'Contact',
         certificate: 'Certificate',
-        ip: 'IP asset',
+        ip: 'IP',
         figures: 'Figures',
         import: 'Import',
         visit: 'Visit',

@@ -52,6 +52,19 @@ export function formatDate(v: string | number | Date | null | undefined, locale:
   return `${p.year}年${Number(p.month)}月${Number(p.day)}日`
 }
 
+/**
+ * An instant that may stand for a whole day: events dated by the calendar (registered on, grade
+ * effective on) are stored as midnight Shanghai time and shown as the date alone; others with
+ * the time.
+ */
+export function formatMoment(v: string | number | Date | null | undefined, locale: string): string {
+  const d = toDate(v)
+  if (!d) return ''
+  const p = shanghaiParts(d)
+  const midnight = p.hour === '00' && p.minute === '00' && p.second === '00' && d.getUTCMilliseconds() === 0
+  return midnight ? formatDate(d, locale) : formatDateTime(d, locale)
+}
+
 // ---- Calendar dates (YYYY-MM-DD strings, no time zone) for the weekly duty roster ----
 
 /** Today's calendar date in Asia/Shanghai. */

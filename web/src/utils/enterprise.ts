@@ -42,19 +42,43 @@ export function formatInt(n: number | null | undefined): string {
 
 // ---- year-on-year growth ----
 
+/** The growth as the percentage shown, one decimal; null when there is none. */
+function growthPct(ratio: number | null | undefined): number | null {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return null
+  return Math.round(ratio * 1000) / 10
+}
+
 /** 0.125 → "+12.5%", -0.032 → "-3.2%", 0 → "0.0%", null → "—". */
 export function formatGrowth(ratio: number | null | undefined): string {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—'
-  const pct = Math.round(ratio * 1000) / 10
+  const pct = growthPct(ratio)
+  if (pct === null) return '—'
   if (pct === 0) return '0.0%'
   return `${pct > 0 ? '+' : '-'}${Math.abs(pct).toFixed(1)}%`
 }
 
-export function growthClass(ratio: number | null | undefined): string {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return 'growth-none'
-  if (ratio > 0.0005) return 'growth-up'
-  if (ratio < -0.0005) return 'growth-down'
-  return 'growth-flat'
+export type GrowthDirection = 'up' | 'down' | 'flat' | 'none'
+
+/** Up, down, flat (shown as 0.0%) or none (no previous year): the way the percentage reads. */
+export function growthDirection(ratio: number | null | undefined): GrowthDirection {
+  const pct = growthPct(ratio)
+  if (pct === null) return 'none'
+  return pct > 0 ? 'up' : pct < 0 ? 'down' : 'flat'
+}
+
+export const GROWTH_RED = '#e03a3a'
+export const GROWTH_GREEN = '#18a058'
+export const GROWTH_GREY = '#909399'
+
+/**
+ * The colour of a year-on-year figure. Chinese statistics and finance read red as a rise and
+ * green as a fall (红涨绿跌); English readers expect green up, red down. Flat and missing are grey.
+ */
+export function growthColor(ratio: number | null | undefined, locale: string): string {
+  const d = growthDirection(ratio)
+  if (d === 'flat' || d === 'none') return GROWTH_GREY
+  const up = d === 'up'
+  if (locale === 'en') return up ? GROWTH_GREEN : GROWTH_RED
+  return up ? GROWTH_RED : GROWTH_GREEN
 }
 
 // ---- list filters ----

@@ -3,6 +3,7 @@ import {
   addDays,
   formatDate,
   formatDateTime,
+  formatMoment,
   isoWeekday,
   monthDayLabel,
   todayShanghai,
@@ -58,6 +59,18 @@ describe('date formatting', () => {
     expect(formatDateTime('2026-11-25T06:05:09Z', 'en', true)).toBe('2026-11-25 14:05:09')
     expect(formatDate('2026-11-24T20:00:00Z', 'zh-CN')).toBe('2026年11月25日')
     expect(formatDateTime('2026-11-25T23:59:00+08:00', 'en')).toBe('2026-11-25 23:59')
+  })
+
+  it('shows a day-dated event (midnight in Shanghai) as the date alone', () => {
+    // The demo story: registration and grade changes at 00:00 Shanghai time.
+    expect(formatMoment('2023-11-04T16:00:00Z', 'zh-CN')).toBe('2023年11月5日')
+    expect(formatMoment('2023-11-04T16:00:00Z', 'en')).toBe('2023-11-05')
+    expect(formatMoment('2026-11-25T12:33:52.182585Z', 'zh-CN')).toBe('2026年11月25日 20:33')
+    expect(formatMoment('2026-11-25T12:33:00Z', 'en')).toBe('2026-11-25 20:33')
+    // Midnight UTC is 08:00 in Shanghai: a real time.
+    expect(formatMoment('2026-11-25T00:00:00Z', 'zh-CN')).toBe('2026年11月25日 08:00')
+    expect(formatMoment('2026-11-24T16:00:00.500Z', 'en')).toBe('2026-11-25 00:00')
+    expect(formatMoment(null, 'en')).toBe('')
   })
 
   it('returns empty text for missing or bad values', () => {

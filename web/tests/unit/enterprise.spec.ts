@@ -7,7 +7,11 @@ import {
   formatGrowth,
   formatMoney,
   fromYuan,
-  growthClass,
+  GROWTH_GREEN,
+  GROWTH_GREY,
+  GROWTH_RED,
+  growthColor,
+  growthDirection,
   isMasked,
   piText,
   routeToState,
@@ -61,11 +65,28 @@ describe('growth', () => {
     expect(formatGrowth(null)).toBe('—')
     expect(formatGrowth(Number.POSITIVE_INFINITY)).toBe('—')
   })
-  it('colours up, down, flat and none', () => {
-    expect(growthClass(0.1)).toBe('growth-up')
-    expect(growthClass(-0.1)).toBe('growth-down')
-    expect(growthClass(0)).toBe('growth-flat')
-    expect(growthClass(null)).toBe('growth-none')
+  it('tells up, down, flat and none the way the percentage reads', () => {
+    expect(growthDirection(0.1)).toBe('up')
+    expect(growthDirection(-0.1)).toBe('down')
+    expect(growthDirection(0)).toBe('flat')
+    expect(growthDirection(0.0004)).toBe('flat')
+    expect(growthDirection(-0.0004)).toBe('flat')
+    expect(formatGrowth(-0.0004)).toBe('0.0%')
+    expect(growthDirection(0.0006)).toBe('up')
+    expect(formatGrowth(0.0006)).toBe('+0.1%')
+    expect(growthDirection(null)).toBe('none')
+    expect(growthDirection(Number.NaN)).toBe('none')
+  })
+  it('is red for a rise and green for a fall in Chinese (红涨绿跌), the other way in English', () => {
+    expect(growthColor(0.12, 'zh-CN')).toBe(GROWTH_RED)
+    expect(growthColor(-0.12, 'zh-CN')).toBe(GROWTH_GREEN)
+    expect(growthColor(0.12, 'en')).toBe(GROWTH_GREEN)
+    expect(growthColor(-0.12, 'en')).toBe(GROWTH_RED)
+    for (const l of ['zh-CN', 'en']) {
+      expect(growthColor(0, l)).toBe(GROWTH_GREY)
+      expect(growthColor(0.0001, l)).toBe(GROWTH_GREY)
+      expect(growthColor(null, l)).toBe(GROWTH_GREY)
+    }
   })
 })
 
