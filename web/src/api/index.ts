@@ -130,6 +130,7 @@ export const api = {
     export: (q: ListQuery, format: 'xlsx' | 'csv') => download('/api/enterprises/export', { ...q, format }, `enterprises.${format}`),
   },
   labels: () => http.get<LabelDef[]>('/api/labels'),
+  createLabel: (body: { code: string; name_zh: string; name_en?: string | null }) => http.post<LabelDef>('/api/labels', body),
   grades: () => http.get<GradeDef[]>('/api/grades'),
   job: <R = ImportResult>(id: Id) => http.get<Job<R>>(`/api/jobs/${id}`),
   jobErrors: (id: Id) => download(`/api/jobs/${id}/errors.xlsx`, undefined, `import-errors-${id}.xlsx`),

@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from '@/stores/auth'
 import { MENU, allowed, leaves } from '@/utils/menu'
+import type { ScopeKind } from '@/api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -10,6 +11,8 @@ declare module 'vue-router' {
     title?: string
     /** At least one of these permissions. */
     anyOf?: string[]
+    /** Only for these scopes (see MenuItem.scopes). */
+    scopes?: ScopeKind[]
     /** The menu item a page belongs to when it is not one itself (highlight, breadcrumb). */
     menu?: string
   }
@@ -52,6 +55,11 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/system/AccountsView.vue'),
         meta: { title: 'menu.accounts', anyOf: ['account.read', 'role.manage'] },
       },
+      {
+        path: 'system/labels',
+        component: () => import('@/views/system/LabelsView.vue'),
+        meta: { title: 'menu.labels', anyOf: ['org.manage'], scopes: ['all', 'bureau'] },
+      },
       { path: 'system/duty', component: () => import('@/views/system/DutyView.vue'), meta: { title: 'menu.duty', anyOf: ['roster.read'] } },
       { path: 'system/audit', component: () => import('@/views/system/AuditView.vue'), meta: { title: 'menu.audit', anyOf: ['audit.read'] } },
       { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
@@ -79,6 +87,8 @@ router.beforeEach(async (to) => {
   }
   if (auth.needsSetup && to.name !== 'setup') return { name: 'setup' }
   if (!auth.needsSetup && to.name === 'setup') return { path: '/dashboard' }
-  if (to.meta.anyOf && !allowed({ anyOf: to.meta.anyOf }, auth.permissions)) return { name: 'forbidden' }
+  if ((to.meta.anyOf || to.meta.scopes) && !allowed({ anyOf: to.meta.anyOf, scopes: to.meta.scopes }, auth.permissions, auth.me.scope?.kind)) {
+    return { name: 'forbidden' }
+  }
   return true
 })

@@ -1,5 +1,7 @@
 // The left menu: every module of the platform, shown to a user according to the permissions
-// in /api/me. A group is shown when at least one of its children is.
+// (and, for a few items, the scope) in /api/me. A group is shown when at least one of its
+// children is.
+import type { ScopeKind } from '@/api/types'
 
 export interface MenuItem {
   /** Route path; groups have none. */
@@ -10,6 +12,8 @@ export interface MenuItem {
   icon?: string
   /** The user needs at least one of these; empty or missing = every signed-in staff member. */
   anyOf?: string[]
+  /** Only for users whose scope is one of these (e.g. bureau-wide settings); missing = any. */
+  scopes?: ScopeKind[]
   /** Built later: the route shows the "coming soon" page. */
   comingSoon?: boolean
   children?: MenuItem[]
@@ -38,6 +42,8 @@ export const MENU: MenuItem[] = [
     icon: 'Setting',
     children: [
       { path: '/system/org', title: 'menu.org', icon: 'Histogram', anyOf: ['org.read'] },
+      // Enterprise labels: the server lets org.manage add them with bureau or system-wide scope.
+      { path: '/system/labels', title: 'menu.labels', icon: 'PriceTag', anyOf: ['org.manage'], scopes: ['all', 'bureau'] },
       { path: '/system/accounts', title: 'menu.accounts', icon: 'User', anyOf: ['account.read', 'role.manage'] },
       { path: '/system/duty', title: 'menu.duty', icon: 'Clock', anyOf: ['roster.read'] },
       { path: '/system/audit', title: 'menu.audit', icon: 'List', anyOf: ['audit.read'] },
@@ -45,20 +51,21 @@ export const MENU: MenuItem[] = [
   },
 ]
 
-export function allowed(item: Pick<MenuItem, 'anyOf'>, permissions: readonly string[]): boolean {
+export function allowed(item: Pick<MenuItem, 'anyOf' | 'scopes'>, permissions: readonly string[], scope?: ScopeKind | null): boolean {
+  if (item.scopes && item.scopes.length > 0 && !(scope && item.scopes.includes(scope))) return false
   if (!item.anyOf || item.anyOf.length === 0) return true
   return item.anyOf.some((p) => permissions.includes(p))
 }
 
 /** The menu as one user sees it. */
-export function filterMenu(items: readonly MenuItem[], permissions: readonly string[]): MenuItem[] {
+export function filterMenu(items: readonly MenuItem[], permissions: readonly string[], scope?: ScopeKind | null): MenuItem[] {
   const out: MenuItem[] = []
   for (const item of items) {
     if (item.children) {
-      if (!allowed(item, permissions)) continue
-      const children = filterMenu(item.children, permissions)
+      if (!allowed(item, permissions, scope)) continue
+      const children = filterMenu(item.children, permissions, scope)
       if (children.length > 0) out.push({ ...item, children })
-    } else if (allowed(item, permissions)) {
+    } else if (allowed(item, permissions, scope)) {
       out.push(item)
     }
   }

@@ -49,8 +49,18 @@ describe('permission-based menu', () => {
     expect(system?.children?.map((c) => c.path)).toEqual(['/system/org', '/system/duty'])
   })
 
+  it('offers label management to org.manage with bureau or system-wide scope only', () => {
+    const labels = (perms: string[], scope?: 'all' | 'bureau' | 'station') => leaves(filterMenu(MENU, perms, scope)).map((i) => i.path).includes('/system/labels')
+    expect(labels(PERMS.bureau_leader, 'bureau')).toBe(true)
+    expect(labels(PERMS.system_admin, 'all')).toBe(true)
+    // A station manager holds org.manage for the station only.
+    expect(labels([...PERMS.specialist, 'org.manage'], 'station')).toBe(false)
+    expect(labels(PERMS.specialist, 'bureau')).toBe(false)
+    expect(labels(PERMS.bureau_leader)).toBe(false)
+  })
+
   it('lists all the modules of the platform', () => {
-    expect(leaves(MENU)).toHaveLength(16)
+    expect(leaves(MENU)).toHaveLength(17)
   })
 
   it('builds the breadcrumb trail', () => {

@@ -23,6 +23,21 @@ function load(): Promise<void> {
   return loading
 }
 
+/**
+ * Fetches the label list again: administrators add labels while others have the app open, and
+ * a label added a moment ago must be offered at once (the label dialog, the list filter).
+ */
+export async function refreshLabels(): Promise<LabelDef[]> {
+  const fresh = await api.labels()
+  labels.value = fresh
+  return fresh
+}
+
+/** Puts a label just created into the shared list (when the list cannot be read). */
+export function rememberLabel(d: LabelDef): void {
+  if (!labels.value.some((l) => l.code === d.code)) labels.value = [...labels.value, d]
+}
+
 export function useCatalogs() {
   void load()
   const labelMap = computed(() => new Map(labels.value.map((l) => [l.code, l])))
@@ -41,7 +56,7 @@ export function useCatalogs() {
   function gradeShort(code: string | null | undefined): string {
     return gradeName(code).split(/[（(]/)[0].trim()
   }
-  return { labels, grades, stations, labelName, gradeName, gradeShort, reload: load }
+  return { labels, grades, stations, labelName, gradeName, gradeShort, reload: load, refreshLabels }
 }
 
 /** A tag colour per grade position: the first (highest) grade stands out. */
