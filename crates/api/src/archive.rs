@@ -246,7 +246,8 @@ pub struct EnterpriseQuery {
     pub as_of: Option<String>,
     /// Only enterprises with a certificate expiring within 90 days.
     pub expiring: Option<bool>,
-    /// name · registered_on · updated_at
+    /// name · registered_on · updated_at; default: search order for words, code order for a
+    /// USCC prefix, name otherwise.
     pub sort: Option<String>,
     /// asc · desc
     pub order: Option<String>,
@@ -257,8 +258,9 @@ pub struct EnterpriseQuery {
 pub fn filter_of(st: &AppState, q: &EnterpriseQuery) -> Result<(repo::Filter, Sort, bool), Error> {
     let mut c = Checks::new();
     let as_of = date_field(&mut c, "as_of", q.as_of.as_deref());
-    let sort = match q.sort.as_deref().unwrap_or("name") {
-        "name" | "" => Sort::Name,
+    let sort = match q.sort.as_deref().unwrap_or("") {
+        "" => Sort::Relevance,
+        "name" => Sort::Name,
         "registered_on" => Sort::RegisteredOn,
         "updated_at" => Sort::UpdatedAt,
         _ => {
@@ -284,6 +286,10 @@ pub fn filter_of(st: &AppState, q: &EnterpriseQuery) -> Result<(repo::Filter, So
         sort,
         q.order.as_deref() == Some("desc"),
     ))
+    .map(|(f, sort, desc)| {
+        let sort = if sort == Sort::Relevance { repo::default_sort(&f) } else { sort };
+        (f, sort, desc)
+    })
 }
 
 #[utoipa::path(get, path = "/api/enterprises", tag = "archive", params(EnterpriseQuery), responses((status = 200, body = Page<EnterpriseSummary>)))]
@@ -293,10 +299,12 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Enterpr
     let p = Paging { page: q.page, page_size: q.page_size };
     let (limit, offset, _, _) = p.limit_offset();
     let mut tx = st.db.read().await?;
-    let (rows, total) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, limit, offset, st.today()).await?;
+    let (rows, total, capped) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, limit, offset, st.today()).await?;
     let items = summaries(&mut tx, &st, rows.into_iter().map(|r| (r.e, r.station_name)).collect()).await?;
     tx.commit().await?;
-    Ok(Json(Page::new(items, total, &p)))
+    let mut page = Page::new(items, total, &p);
+    page.total_capped = capped;
+    Ok(Json(page))
 }
 
 #[utoipa::path(get, path = "/api/enterprises/{id}", tag = "archive", params(("id" = Uuid, Path)), responses((status = 200, body = Enterprise), (status = 404, body = crate::error::ErrorBody)))]

@@ -757,11 +757,16 @@ pub async fn export(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Expor
     };
     let (f, sort, desc) = filter_of(&st, &lq)?;
     let mut tx = st.db.write().await?;
-    let (_, total) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, 0, 0, st.today()).await?;
-    if total > EXPORT_CAP && !s.actor.can("pi.export.bulk") {
-        return Err(Error::new(ErrorKind::Validation, "export.too_many").with("rows", total).with("max", EXPORT_CAP).into());
+    let bulk = s.actor.can("pi.export.bulk");
+    let (total, capped) =
+        repo::count_matches(&mut tx, &s.actor.scope, &f, st.today(), if bulk { i64::MAX - 1 } else { EXPORT_CAP }).await?;
+    if capped {
+        return Err(Error::new(ErrorKind::Validation, "export.too_many")
+            .with("rows", format!("{EXPORT_CAP}+"))
+            .with("max", EXPORT_CAP)
+            .into());
     }
-    let (rows, _) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, total.max(1), 0, st.today()).await?;
+    let (rows, _, _) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, total.max(1), 0, st.today()).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.e.id).collect();
     let mut labels: HashMap<Uuid, Vec<String>> = HashMap::new();
     let defs: HashMap<String, String> = repo::label_defs(&mut tx).await?.into_iter().map(|d| (d.code, d.name_zh)).collect();

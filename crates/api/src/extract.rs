@@ -123,6 +123,8 @@ impl Paging {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// True when counting stopped at `total` (show "10,000+").
+    pub total_capped: bool,
     pub page: i64,
     pub page_size: i64,
 }
@@ -130,7 +132,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, total: i64, p: &Paging) -> Self {
         let (_, _, page, page_size) = p.limit_offset();
-        Page { items, total, page, page_size }
+        Page { items, total, total_capped: false, page, page_size }
     }
 }
 

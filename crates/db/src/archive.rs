@@ -170,34 +170,70 @@ pub enum Sort {
     Name,
     RegisteredOn,
     UpdatedAt,
+    /// Search-index order, newest documents first: the cheap order for word searches, which
+    /// needs no sort of all matches.
+    Relevance,
+    /// Code order, for USCC prefix searches.
+    Uscc,
 }
 
-fn is_uscc_prefix(q: &str) -> bool {
+/// Counts stop here: a list says "10,000+" rather than counting a million rows.
+pub const COUNT_CAP: i64 = 10_000;
+
+pub fn is_uscc_prefix(q: &str) -> bool {
+    let q = q.trim().to_uppercase();
     let n = q.chars().count();
     (2..=18).contains(&n) && q.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) && q.chars().any(|c| c.is_ascii_digit())
 }
 
+/// What a text query becomes: a USCC prefix range, words for the full-text index, or nothing.
+enum Text {
+    None,
+    Uscc(String),
+    Words(Vec<String>),
+    Nothing,
+}
+
+fn text_of(f: &Filter) -> Text {
+    match f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        None => Text::None,
+        Some(q) if is_uscc_prefix(q) => Text::Uscc(q.to_uppercase()),
+        Some(q) => {
+            let words = search::query_words(q);
+            if words.is_empty() { Text::Nothing } else { Text::Words(words) }
+        }
+    }
+}
+
+/// FROM and WHERE for a list: driven by the full-text index when there are words, so the cost
+/// follows the matches rather than the size of the table.
 fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -> Sql {
+    let text = text_of(f);
     let mut s = Sql::new(select);
-    s.push(" WHERE 1 = 1");
+    match (&text, sqlite) {
+        (Text::Words(words), true) => {
+            let q = words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+            s.push(" FROM enterprise_search_fts f JOIN enterprise_search es ON es.doc_no = f.rowid JOIN enterprise e ON e.id = es.enterprise_id JOIN station st ON st.id = e.station_id WHERE enterprise_search_fts MATCH ").param(q);
+        }
+        (Text::Words(words), false) => {
+            let q = words.iter().map(|w| format!("'{}'", w.replace('\'', "''").replace('\\', "\\\\"))).collect::<Vec<_>>().join(" & ");
+            s.push(" FROM enterprise_search es JOIN enterprise e ON e.id = es.enterprise_id JOIN station st ON st.id = e.station_id WHERE to_tsvector('simple', es.tokens) @@ to_tsquery('simple', ").param(q).push(")");
+        }
+        (Text::Uscc(p), _) => {
+            s.push(" FROM enterprise e JOIN station st ON st.id = e.station_id WHERE e.uscc >= ")
+                .param(p.clone())
+                .push(" AND e.uscc < ")
+                .param(format!("{p}~"));
+        }
+        (Text::Nothing, _) => {
+            s.push(" FROM enterprise e JOIN station st ON st.id = e.station_id WHERE 1 = 0");
+        }
+        (Text::None, _) => {
+            s.push(" FROM enterprise e JOIN station st ON st.id = e.station_id WHERE 1 = 1");
+        }
+    }
     scope_predicate(&mut s, scope, "e.station_id");
     let as_of = f.as_of.unwrap_or(today);
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let upper = q.to_uppercase();
-        let words = search::query_words(q);
-        s.push(" AND (");
-        if is_uscc_prefix(&upper) {
-            s.push("(e.uscc >= ").param(upper.clone()).push(" AND e.uscc < ").param(format!("{upper}~")).push(")");
-            if !words.is_empty() {
-                s.push(" OR");
-            }
-        }
-        if words.is_empty() && !is_uscc_prefix(&upper) {
-            s.push("1 = 0");
-        }
-        search::push_match(&mut s, sqlite, "e.id", &words);
-        s.push(")");
-    }
     if let Some(st) = f.station_id {
         s.push(" AND e.station_id = ").param(st);
     }
@@ -238,14 +274,8 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
         if ids.is_empty() {
             s.push(" AND 1 = 0");
         } else {
-            s.push(" AND e.id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    s.push(", ");
-                }
-                s.param(*id);
-            }
-            s.push(")");
+            s.push(" AND e.id IN ");
+            in_list(&mut s, ids);
         }
     }
     s
@@ -258,6 +288,27 @@ pub struct ListRow {
     pub station_name: String,
 }
 
+/// The default order for a filter: search-index order for words, code order for a USCC prefix,
+/// otherwise by name.
+pub fn default_sort(f: &Filter) -> Sort {
+    match text_of(f) {
+        Text::Words(_) => Sort::Relevance,
+        Text::Uscc(_) => Sort::Uscc,
+        _ => Sort::Name,
+    }
+}
+
+/// The number of matches, counted up to `cap` (then `(cap, true)`).
+pub async fn count_matches(tx: &mut Tx, scope: &Scope, f: &Filter, today: Day, cap: i64) -> Result<(i64, bool), Error> {
+    let sqlite = matches!(tx, Tx::Sqlite(_));
+    let mut inner = filtered("SELECT 1", scope, f, today, sqlite);
+    inner.push(" LIMIT ").param(cap + 1);
+    let n = tx.count(&Sql { text: format!("SELECT count(*) FROM ({}) t", inner.text), args: inner.args }).await?;
+    Ok(if n > cap { (cap, true) } else { (n, false) })
+}
+
+/// One page of enterprises and the (capped) number of matches.
+#[allow(clippy::too_many_arguments)]
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
@@ -267,19 +318,27 @@ pub async fn list(
     limit: i64,
     offset: i64,
     today: Day,
-) -> Result<(Vec<ListRow>, i64), Error> {
+) -> Result<(Vec<ListRow>, i64, bool), Error> {
     let sqlite = matches!(tx, Tx::Sqlite(_));
-    let total = tx.count(&filtered("SELECT count(*) FROM enterprise e", scope, f, today, sqlite)).await?;
-    let mut s =
-        filtered("SELECT e.*, st.name AS station_name FROM enterprise e JOIN station st ON st.id = e.station_id", scope, f, today, sqlite);
+    let (total, capped) = count_matches(tx, scope, f, today, COUNT_CAP).await?;
+    let mut s = filtered("SELECT e.*, st.name AS station_name", scope, f, today, sqlite);
+    let words = matches!(text_of(f), Text::Words(_));
     let col = match sort {
         Sort::Name => "e.name",
         Sort::RegisteredOn => "e.registered_on",
         Sort::UpdatedAt => "e.updated_at",
+        Sort::Uscc => "e.uscc",
+        Sort::Relevance if words && sqlite => "f.rowid",
+        Sort::Relevance if words => "es.doc_no",
+        Sort::Relevance => "e.name",
     };
-    let dir = if desc { "DESC" } else { "ASC" };
-    s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
-    Ok((tx.all(&s).await?, total))
+    let dir = if desc || (sort == Sort::Relevance && words) { "DESC" } else { "ASC" };
+    if col == "f.rowid" {
+        s.push(&format!(" ORDER BY {col} {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
+    } else {
+        s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
+    }
+    Ok((tx.all(&s).await?, total, capped))
 }
 
 fn in_list(s: &mut Sql, ids: &[Uuid]) {

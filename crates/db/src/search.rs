@@ -20,7 +20,7 @@ fn keep(w: &str) -> bool {
 }
 
 /// The words of `text` for the index: jieba's search-mode cut (words and their sub-words),
-/// lower-cased, plus each CJK character pair so that a partial word still finds its name.
+/// lower-cased.
 pub fn index_tokens(texts: &[&str]) -> String {
     let mut out: Vec<String> = Vec::new();
     for t in texts {
@@ -69,25 +69,6 @@ pub async fn upsert(tx: &mut Tx, enterprise: Uuid, tokens: &str) -> Result<(), E
         tx.exec(&Sql::new("INSERT INTO enterprise_search_fts (rowid, tokens) VALUES ($1, $2)").bind(doc_no).bind(tokens)).await?;
     }
     Ok(())
-}
-
-/// Appends `AND <enterprise id column> IN (documents matching every word)`.
-pub fn push_match(s: &mut Sql, tx_is_sqlite: bool, id_col: &str, words: &[String]) {
-    if words.is_empty() {
-        return;
-    }
-    if tx_is_sqlite {
-        // FTS5 query: each word quoted (a phrase), all required.
-        let q = words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
-        s.push(&format!(" {id_col} IN (SELECT es.enterprise_id FROM enterprise_search_fts f JOIN enterprise_search es ON es.doc_no = f.rowid WHERE enterprise_search_fts MATCH "))
-            .param(q)
-            .push(")");
-    } else {
-        let q = words.iter().map(|w| format!("'{}'", w.replace('\'', "''").replace('\\', "\\\\"))).collect::<Vec<_>>().join(" & ");
-        s.push(&format!(" {id_col} IN (SELECT es.enterprise_id FROM enterprise_search es WHERE to_tsvector('simple', es.tokens) @@ to_tsquery('simple', "))
-            .param(q)
-            .push("))");
-    }
 }
 
 #[cfg(test)]
