@@ -128,6 +128,9 @@ for (const locale of ['zh-CN', 'en']) {
     await page.getByTestId('accounts-new').click()
     await page.getByTestId('account-submit').click()
     await shot(page, `${L}-sysadmin-account-create-error`)
+    await page.keyboard.press('Escape')
+    await page.goto(base + '/system/labels')
+    await shot(page, `${L}-sysadmin-labels`)
     await ctx.close()
   }
   if (want('auditor')) {
@@ -153,7 +156,7 @@ for (const locale of ['zh-CN', 'en']) {
     await shot(page, `${L}-archive-basics`)
     for (const tab of ['contacts', 'labels', 'certificates', 'ip', 'figures', 'timeline']) {
       await page.locator(`#tab-${tab}`).click()
-      await page.waitForTimeout(300)
+      await page.waitForTimeout(tab === 'figures' ? 1200 : 300)
       await shot(page, `${L}-archive-${tab}`)
     }
     await page.goto(base + '/enterprises')
