@@ -636,7 +636,9 @@ pub async fn unmask(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -
 
 #[utoipa::path(get, path = "/api/labels", tag = "archive", responses((status = 200, body = Vec<LabelDef>)))]
 pub async fn label_defs(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Json<Vec<LabelDef>>> {
-    s.actor.require("enterprise.read")?;
+    if !s.actor.can("enterprise.read") && !s.actor.can("org.manage") {
+        return Err(Error::forbidden().into());
+    }
     let mut tx = st.db.read().await?;
     let v = repo::label_defs(&mut tx).await?;
     tx.commit().await?;
@@ -678,6 +680,9 @@ pub async fn add_label_def(
     let defs = repo::label_defs(&mut tx).await?;
     if defs.iter().any(|d| d.code == code) {
         c.add("code", "conflict.duplicate");
+    }
+    if defs.iter().any(|d| d.name_zh == i.name_zh.trim()) {
+        c.add("name_zh", "name.taken");
     }
     c.finish()?;
     let d = LabelDef {

@@ -558,6 +558,9 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
         tx.commit().await?;
     }
     st.clear_progress(job.id);
+    if commit_rows && result.written > 1000 {
+        st.db.optimize().await?;
+    }
     Ok(())
 }
 

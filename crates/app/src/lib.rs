@@ -98,6 +98,7 @@ pub async fn open_database(url: &str) -> Result<Db, StartError> {
     let mut tx = db.write().await?;
     zt_db::accounts::ensure_role_permissions(&mut tx).await?;
     tx.commit().await?;
+    db.optimize().await?;
     Ok(db)
 }
 
@@ -112,7 +113,9 @@ impl Application {
     pub async fn build(cfg: Config, clock: Arc<dyn Clock>) -> Result<Application, StartError> {
         let db = open_database(&cfg.database_url).await?;
         if cfg.demo {
-            demo::load_if_empty(&db, clock.as_ref(), &zt_domain::crypto::Cipher::new(&cfg.data_key), cfg.demo_enterprises).await?;
+            if demo::load_if_empty(&db, clock.as_ref(), &zt_domain::crypto::Cipher::new(&cfg.data_key), cfg.demo_enterprises).await? {
+                db.optimize().await?;
+            }
         }
         Self::with_db(cfg, db, clock).await
     }
@@ -155,11 +158,18 @@ impl Application {
     }
 }
 
-/// Removes ended sessions every ten minutes.
+/// Removes ended sessions every ten minutes; refreshes planner statistics every six hours.
 async fn housekeeping(st: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
+    let mut rounds = 0u64;
     loop {
         tick.tick().await;
+        rounds += 1;
+        if rounds % 36 == 0 {
+            if let Err(e) = st.db.optimize().await {
+                tracing::warn!(error = %e, "planner statistics refresh failed");
+            }
+        }
         let now = st.now();
         let cutoff = zt_db::Ts(now.0.checked_sub(st.policy.session_idle).unwrap_or(now.0));
         let result = async {

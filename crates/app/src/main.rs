@@ -409,5 +409,6 @@ async fn generate(db: &Db, cipher: &zt_domain::crypto::Cipher, n: usize, seed: u
         batch += 1;
         eprintln!("{done} / {n}");
     }
+    db.optimize().await?;
     Ok(done)
 }

@@ -257,11 +257,14 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
             .push("))");
     }
     if let Some(grade) = &f.grade {
-        s.push(" AND ")
+        // the grade in force on the date: its latest record on or before it
+        s.push(" AND e.id IN (SELECT g.enterprise_id FROM enterprise_grade g WHERE g.grade = ")
             .param(grade.as_str())
-            .push(" = (SELECT g.grade FROM enterprise_grade g WHERE g.enterprise_id = e.id AND g.effective_on <= ")
+            .push(" AND g.effective_on <= ")
             .param(as_of)
-            .push(" ORDER BY g.effective_on DESC, g.created_at DESC LIMIT 1)");
+            .push(" AND NOT EXISTS (SELECT 1 FROM enterprise_grade g2 WHERE g2.enterprise_id = g.enterprise_id AND g2.effective_on <= ")
+            .param(as_of)
+            .push(" AND (g2.effective_on > g.effective_on OR (g2.effective_on = g.effective_on AND g2.created_at > g.created_at))))");
     }
     if let Some(until) = f.expiring_until {
         s.push(" AND e.id IN (SELECT c.enterprise_id FROM certificate c WHERE c.expires_on >= ")

@@ -1,0 +1,2 @@
+-- Grade filters as of a date start from the grades themselves.
+CREATE INDEX enterprise_grade_grade_ix ON enterprise_grade (grade, effective_on);
