@@ -177,8 +177,9 @@ pub enum Sort {
     Uscc,
 }
 
-/// Counts stop here: a list says "10,000+" rather than counting a million rows.
-pub const COUNT_CAP: i64 = 10_000;
+/// Counts stop here: a list says "1,000+" rather than counting a million rows (the figures
+/// module gives exact numbers).
+pub const COUNT_CAP: i64 = 1_000;
 
 pub fn is_uscc_prefix(q: &str) -> bool {
     let q = q.trim().to_uppercase();
@@ -213,23 +214,20 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
     match (&text, sqlite) {
         (Text::Words(words), true) => {
             let q = words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
-            s.push(" FROM enterprise_search_fts f JOIN enterprise_search es ON es.doc_no = f.rowid JOIN enterprise e ON e.id = es.enterprise_id JOIN station st ON st.id = e.station_id WHERE enterprise_search_fts MATCH ").param(q);
+            s.push(" FROM enterprise_search_fts f JOIN enterprise_search es ON es.doc_no = f.rowid JOIN enterprise e ON e.id = es.enterprise_id WHERE enterprise_search_fts MATCH ").param(q);
         }
         (Text::Words(words), false) => {
             let q = words.iter().map(|w| format!("'{}'", w.replace('\'', "''").replace('\\', "\\\\"))).collect::<Vec<_>>().join(" & ");
-            s.push(" FROM enterprise_search es JOIN enterprise e ON e.id = es.enterprise_id JOIN station st ON st.id = e.station_id WHERE to_tsvector('simple', es.tokens) @@ to_tsquery('simple', ").param(q).push(")");
+            s.push(" FROM enterprise_search es JOIN enterprise e ON e.id = es.enterprise_id WHERE to_tsvector('simple', es.tokens) @@ to_tsquery('simple', ").param(q).push(")");
         }
         (Text::Uscc(p), _) => {
-            s.push(" FROM enterprise e JOIN station st ON st.id = e.station_id WHERE e.uscc >= ")
-                .param(p.clone())
-                .push(" AND e.uscc < ")
-                .param(format!("{p}~"));
+            s.push(" FROM enterprise e WHERE e.uscc >= ").param(p.clone()).push(" AND e.uscc < ").param(format!("{p}~"));
         }
         (Text::Nothing, _) => {
-            s.push(" FROM enterprise e JOIN station st ON st.id = e.station_id WHERE 1 = 0");
+            s.push(" FROM enterprise e WHERE 1 = 0");
         }
         (Text::None, _) => {
-            s.push(" FROM enterprise e JOIN station st ON st.id = e.station_id WHERE 1 = 1");
+            s.push(" FROM enterprise e WHERE 1 = 1");
         }
     }
     scope_predicate(&mut s, scope, "e.station_id");
@@ -247,8 +245,9 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
     if let Some(stage) = &f.stage {
         s.push(" AND e.stage = ").param(stage.as_str());
     }
+    // Correlated EXISTS probes: the planner can walk the page order and stop early.
     if let Some(label) = &f.label {
-        s.push(" AND e.id IN (SELECT l.enterprise_id FROM enterprise_label l WHERE l.label = ")
+        s.push(" AND EXISTS (SELECT 1 FROM enterprise_label l WHERE l.enterprise_id = e.id AND l.label = ")
             .param(label.as_str())
             .push(" AND l.valid_from <= ")
             .param(as_of)
@@ -258,16 +257,16 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
     }
     if let Some(grade) = &f.grade {
         // the grade in force on the date: its latest record on or before it
-        s.push(" AND e.id IN (SELECT g.enterprise_id FROM enterprise_grade g WHERE g.grade = ")
+        s.push(" AND EXISTS (SELECT 1 FROM enterprise_grade g WHERE g.enterprise_id = e.id AND g.grade = ")
             .param(grade.as_str())
             .push(" AND g.effective_on <= ")
             .param(as_of)
-            .push(" AND NOT EXISTS (SELECT 1 FROM enterprise_grade g2 WHERE g2.enterprise_id = g.enterprise_id AND g2.effective_on <= ")
+            .push(" AND NOT EXISTS (SELECT 1 FROM enterprise_grade g2 WHERE g2.enterprise_id = e.id AND g2.effective_on <= ")
             .param(as_of)
             .push(" AND (g2.effective_on > g.effective_on OR (g2.effective_on = g.effective_on AND g2.created_at > g.created_at))))");
     }
     if let Some(until) = f.expiring_until {
-        s.push(" AND e.id IN (SELECT c.enterprise_id FROM certificate c WHERE c.expires_on >= ")
+        s.push(" AND EXISTS (SELECT 1 FROM certificate c WHERE c.enterprise_id = e.id AND c.expires_on >= ")
             .param(today)
             .push(" AND c.expires_on <= ")
             .param(until)
@@ -284,9 +283,8 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
     s
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ListRow {
-    #[sqlx(flatten)]
     pub e: EnterpriseRow,
     pub station_name: String,
 }
@@ -324,7 +322,7 @@ pub async fn list(
 ) -> Result<(Vec<ListRow>, i64, bool), Error> {
     let sqlite = matches!(tx, Tx::Sqlite(_));
     let (total, capped) = count_matches(tx, scope, f, today, COUNT_CAP).await?;
-    let mut s = filtered("SELECT e.*, st.name AS station_name", scope, f, today, sqlite);
+    let mut s = filtered("SELECT e.*", scope, f, today, sqlite);
     let words = matches!(text_of(f), Text::Words(_));
     let col = match sort {
         Sort::Name => "e.name",
@@ -341,7 +339,11 @@ pub async fn list(
     } else {
         s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
     }
-    Ok((tx.all(&s).await?, total, capped))
+    let rows: Vec<EnterpriseRow> = tx.all(&s).await?;
+    let names: std::collections::HashMap<Uuid, String> =
+        tx.all::<(Uuid, String)>(&Sql::new("SELECT id, name FROM station")).await?.into_iter().collect();
+    let rows = rows.into_iter().map(|e| ListRow { station_name: names.get(&e.station_id).cloned().unwrap_or_default(), e }).collect();
+    Ok((rows, total, capped))
 }
 
 fn in_list(s: &mut Sql, ids: &[Uuid]) {
