@@ -15,6 +15,8 @@ export interface ApiErrorBody {
 }
 
 export interface Page<T> {
+  /** True when the server stopped counting at `total` (shown as "1,000+"). */
+  total_capped?: boolean
   items: T[]
   total: number
   page: number
