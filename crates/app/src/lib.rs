@@ -165,6 +165,20 @@ async fn housekeeping(st: AppState) {
     loop {
         tick.tick().await;
         rounds += 1;
+        if rounds % 36 == 1 {
+            let today = st.today();
+            let since = zt_db::Day(today.0.checked_sub(jiff::Span::new().days(3)).unwrap_or(today.0));
+            let r = async {
+                let mut tx = st.db.write().await?;
+                let n = zt_db::archive::refresh_current_grades(&mut tx, since, today).await?;
+                tx.commit().await?;
+                Ok::<u64, zt_domain::Error>(n)
+            }
+            .await;
+            if let Err(e) = r {
+                tracing::warn!(error = %e, "current grade refresh failed");
+            }
+        }
         if rounds % 36 == 0 {
             if let Err(e) = st.db.optimize().await {
                 tracing::warn!(error = %e, "planner statistics refresh failed");

@@ -255,7 +255,11 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
             .param(as_of)
             .push("))");
     }
-    if let Some(grade) = &f.grade {
+    if let (Some(grade), None) = (&f.grade, f.as_of) {
+        // today's grade is kept on the row (see `refresh_current_grades`)
+        s.push(" AND e.grade = ").param(grade.as_str());
+    }
+    if let (Some(grade), Some(_)) = (&f.grade, f.as_of) {
         // the grade in force on the date: its latest record on or before it
         s.push(" AND EXISTS (SELECT 1 FROM enterprise_grade g WHERE g.enterprise_id = e.id AND g.grade = ")
             .param(grade.as_str())
@@ -532,6 +536,21 @@ pub async fn insert_grade(tx: &mut Tx, g: &GradeRecord) -> Result<(), Error> {
     )
     .await
     .map(|_| ())
+}
+
+/// Brings `enterprise.grade` up to date for grades that took effect since `since` (a grade
+/// may be recorded ahead of its effective date). Run by the housekeeping task.
+pub async fn refresh_current_grades(tx: &mut Tx, since: Day, today: Day) -> Result<u64, Error> {
+    tx.exec(
+        &Sql::new(
+            "UPDATE enterprise SET grade = (SELECT g.grade FROM enterprise_grade g WHERE g.enterprise_id = enterprise.id AND g.effective_on <= $1 \
+             ORDER BY g.effective_on DESC, g.created_at DESC LIMIT 1) \
+             WHERE id IN (SELECT enterprise_id FROM enterprise_grade WHERE effective_on > $2 AND effective_on <= $1)",
+        )
+        .bind(today)
+        .bind(since),
+    )
+    .await
 }
 
 /// The grade in force on `on`.

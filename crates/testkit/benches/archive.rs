@@ -93,6 +93,7 @@ async fn search_bench(db: &Db, n: usize) {
         ("full name", Filter { q: Some(full_name.clone()), ..Default::default() }),
         ("USCC prefix 91310115M01", Filter { q: Some("91310115M01".into()), ..Default::default() }),
         ("station + label high_tech", Filter { station_id: Some(stations[0].id), label: Some("high_tech".into()), ..Default::default() }),
+        ("grade A (today)", Filter { grade: Some("A".into()), ..Default::default() }),
         (
             "grade A as of 2026-06-30",
             Filter { grade: Some("A".into()), as_of: Some(Day(jiff::civil::date(2026, 6, 30))), ..Default::default() },
@@ -137,6 +138,14 @@ async fn profile_bench(url: &str, key: [u8; 32]) -> (String, reqwest::Client) {
     let app = Application::build(cfg, Arc::new(SystemClock)).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until(std::future::pending()));
+    // the bench's bureau leader may import (a security admin would grant this in practice)
+    let mut tx = zt_db::Db::connect(url).await.unwrap().write().await.unwrap();
+    tx.exec(&zt_db::Sql::new(
+        "INSERT INTO role_permission (role, permission) VALUES ('bureau_leader', 'enterprise.write') ON CONFLICT DO NOTHING",
+    ))
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     let c = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().unwrap();
     let r = c
         .post(format!("{base}/api/auth/login"))
