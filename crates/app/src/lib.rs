@@ -115,6 +115,9 @@ impl Application {
         if cfg.demo {
             if demo::load_if_empty(&db, clock.as_ref(), &zt_domain::crypto::Cipher::new(&cfg.data_key), cfg.demo_enterprises).await? {
                 db.optimize().await?;
+                // fresh connections plan with the new statistics
+                db.close().await;
+                return Self::with_db(cfg.clone(), Db::connect(&cfg.database_url).await?, clock).await;
             }
         }
         Self::with_db(cfg, db, clock).await

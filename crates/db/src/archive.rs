@@ -307,7 +307,8 @@ pub fn default_sort(f: &Filter) -> Sort {
 pub async fn count_matches(tx: &mut Tx, scope: &Scope, f: &Filter, today: Day, cap: i64) -> Result<(i64, bool), Error> {
     let sqlite = matches!(tx, Tx::Sqlite(_));
     let mut inner = filtered("SELECT 1", scope, f, today, sqlite);
-    inner.push(" LIMIT ").param(cap + 1);
+    // literal limits: SQLite picks an ordered, early-stopping plan only when it sees them
+    inner.push(&format!(" LIMIT {}", cap.saturating_add(1)));
     let n = tx.count(&Sql { text: format!("SELECT count(*) FROM ({}) t", inner.text), args: inner.args }).await?;
     Ok(if n > cap { (cap, true) } else { (n, false) })
 }
@@ -339,9 +340,9 @@ pub async fn list(
     };
     let dir = if desc || (sort == Sort::Relevance && words) { "DESC" } else { "ASC" };
     if col == "f.rowid" {
-        s.push(&format!(" ORDER BY {col} {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
+        s.push(&format!(" ORDER BY {col} {dir} LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
     } else {
-        s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT ")).param(limit).push(" OFFSET ").param(offset);
+        s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
     }
     let rows: Vec<EnterpriseRow> = tx.all(&s).await?;
     let names: std::collections::HashMap<Uuid, String> =

@@ -126,7 +126,9 @@ impl Db {
                         std::fs::create_dir_all(parent).map_err(|e| ConnectError::Folder(parent.display().to_string(), e))?;
                     }
                 }
-                let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+                // Connections are renewed every five minutes: SQLite loads the planner's statistics when
+                // a connection opens, so a long-lived connection would keep planning with old ones.
+                let pool = SqlitePoolOptions::new().max_connections(8).max_lifetime(Duration::from_secs(300)).connect_with(opts).await?;
                 Ok(Db::Sqlite(pool))
             }
             Backend::Postgres => {

@@ -74,6 +74,10 @@ async fn prepare(n: usize, key: &[u8; 32]) -> (String, Db) {
             n as f64 / started.elapsed().as_secs_f64()
         );
     }
+    // fresh connections, which load the planner statistics
+    db.optimize().await.unwrap();
+    db.close().await;
+    let db = zt_app::open_database(&url).await.unwrap();
     (url, db)
 }
 
