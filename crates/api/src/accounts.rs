@@ -38,16 +38,8 @@ async fn view(tx: &mut Tx, a: Account) -> Result<AccountView, Error> {
 }
 
 async fn visible(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Account, Error> {
-    match accounts::get(tx, &actor.scope, id).await {
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            if accounts::exists_unscoped(tx, id).await? {
-                Err(Error::denied("account", id))
-            } else {
-                Err(e)
-            }
-        }
-        other => other,
-    }
+    let read = accounts::get(tx, &actor.scope, id).await;
+    crate::org::or_denied(tx, read, "account", id).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -6,7 +6,7 @@ use crate::audit_log::{changes, record};
 use crate::context::Authed;
 use crate::error::ApiResult;
 use crate::extract::{Body, Id, Page, Paging, Q};
-use crate::org::nullable;
+use crate::org::{nullable, or_denied};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -63,30 +63,14 @@ fn one_of(c: &mut Checks, field: &str, v: &str, allowed: &[&str]) {
 /// Reads an enterprise in scope; one outside it is a denial (404, audited).
 pub async fn visible(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<EnterpriseRow, Error> {
     actor.require("enterprise.read")?;
-    match repo::get(tx, &actor.scope, id).await {
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            if repo::get_unscoped(tx, id).await?.is_some() {
-                Err(Error::denied("enterprise", id))
-            } else {
-                Err(e)
-            }
-        }
-        other => other,
-    }
+    let read = repo::get(tx, &actor.scope, id).await;
+    or_denied(tx, read, "enterprise", id).await
 }
 
 async fn visible_child<T: zt_db::sql::Row>(tx: &mut Tx, actor: &Actor, table: &'static str, id: Uuid) -> Result<T, Error> {
     actor.require("enterprise.read")?;
-    match repo::child::<T>(tx, table, &actor.scope, id).await {
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            if repo::child_exists_unscoped(tx, table, id).await? {
-                Err(Error::denied(table, id))
-            } else {
-                Err(e)
-            }
-        }
-        other => other,
-    }
+    let read = repo::child::<T>(tx, table, &actor.scope, id).await;
+    or_denied(tx, read, table, id).await
 }
 
 /// Writes a timeline entry and an audit row for a change to an enterprise's archive.
@@ -825,17 +809,8 @@ pub async fn end_label(
     let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
     let mut tx = st.db.write().await?;
     s.actor.require("enterprise.read")?;
-    let before = match repo::label_period(&mut tx, &s.actor.scope, id).await {
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            return Err(if repo::child_exists_unscoped(&mut tx, "enterprise_label", id).await? {
-                Error::denied("enterprise_label", id)
-            } else {
-                e
-            }
-            .into());
-        }
-        other => other?,
-    };
+    let read = repo::label_period(&mut tx, &s.actor.scope, id).await;
+    let before = or_denied(&mut tx, read, "enterprise_label", id).await?;
     s.actor.require("enterprise.write")?;
     let mut c = Checks::new();
     let mut l = before.clone();

@@ -24,9 +24,10 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Reads one row in scope; a row that exists outside the scope is reported as a denial.
-pub async fn visible<T: Row>(tx: &mut Tx, table: &'static str, scope: Option<&Scope>, id: Uuid) -> Result<T, Error> {
-    match org::get::<T>(tx, table, scope, id).await {
+/// Turns a scoped read that found nothing into a denial when the row exists outside the scope
+/// (404 all the same, plus a `scope.denied` audit row); a plain miss stays a plain miss.
+pub async fn or_denied<T>(tx: &mut Tx, read: Result<T, Error>, table: &'static str, id: Uuid) -> Result<T, Error> {
+    match read {
         Err(e) if e.kind == ErrorKind::NotFound => {
             if org::exists_unscoped(tx, table, id).await? {
                 Err(Error::denied(table, id))
@@ -36,6 +37,12 @@ pub async fn visible<T: Row>(tx: &mut Tx, table: &'static str, scope: Option<&Sc
         }
         other => other,
     }
+}
+
+/// Reads one row in scope; a row that exists outside the scope is reported as a denial.
+pub async fn visible<T: Row>(tx: &mut Tx, table: &'static str, scope: Option<&Scope>, id: Uuid) -> Result<T, Error> {
+    let read = org::get::<T>(tx, table, scope, id).await;
+    or_denied(tx, read, table, id).await
 }
 
 /// A referenced record must be visible too; otherwise the field is wrong.

@@ -138,10 +138,6 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<Account, Error>
     tx.one(&s).await
 }
 
-pub async fn exists_unscoped(tx: &mut Tx, id: Uuid) -> Result<bool, Error> {
-    tx.exists(&Sql::new("SELECT count(*) FROM account WHERE id = $1").bind(id)).await
-}
-
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
     pub q: Option<String>,
@@ -269,14 +265,6 @@ pub async fn set_roles(tx: &mut Tx, id: Uuid, roles: &[String]) -> Result<(), Er
         tx.exec(&Sql::new("INSERT INTO account_role (account_id, role) VALUES ($1, $2)").bind(id).bind(r.as_str())).await?;
     }
     Ok(())
-}
-
-pub async fn count_with_role(tx: &mut Tx, role: &str) -> Result<i64, Error> {
-    tx.count(
-        &Sql::new("SELECT count(*) FROM account_role r JOIN account a ON a.id = r.account_id WHERE r.role = $1 AND a.status = 'active'")
-            .bind(role),
-    )
-    .await
 }
 
 pub async fn permissions_of_roles(tx: &mut Tx, roles: &[String]) -> Result<BTreeSet<String>, Error> {

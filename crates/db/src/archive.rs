@@ -628,10 +628,6 @@ pub async fn child<T: crate::sql::Row>(tx: &mut Tx, table: &'static str, scope: 
     tx.one(&s).await
 }
 
-pub async fn child_exists_unscoped(tx: &mut Tx, table: &'static str, id: Uuid) -> Result<bool, Error> {
-    tx.exists(&Sql::new(&format!("SELECT count(*) FROM {table} WHERE id = $1")).bind(id)).await
-}
-
 pub async fn children<T: crate::sql::Row>(tx: &mut Tx, table: &'static str, enterprise: Uuid, order: &str) -> Result<Vec<T>, Error> {
     tx.all(&Sql::new(&format!("SELECT * FROM {table} WHERE enterprise_id = $1 ORDER BY {order}")).bind(enterprise)).await
 }
@@ -845,8 +841,4 @@ pub async fn timeline(tx: &mut Tx, id: Uuid, kind: Option<&str>, limit: i64, off
     c = Sql { text: format!("SELECT *{}", base.text), args: base.args };
     c.push(" ORDER BY at DESC, id DESC LIMIT ").param(limit).push(" OFFSET ").param(offset);
     Ok((tx.all(&c).await?, total))
-}
-
-pub async fn count(tx: &mut Tx) -> Result<i64, Error> {
-    tx.count(&Sql::new("SELECT count(*) FROM enterprise")).await
 }

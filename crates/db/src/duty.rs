@@ -79,7 +79,3 @@ pub async fn insert(
 pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), Error> {
     tx.exec(&Sql::new("DELETE FROM duty_assignment WHERE id = $1").bind(id)).await.map(|_| ())
 }
-
-pub async fn count_for_station(tx: &mut Tx, station: Uuid) -> Result<i64, Error> {
-    tx.count(&Sql::new("SELECT count(*) FROM duty_assignment WHERE station_id = $1").bind(station)).await
-}

@@ -238,10 +238,6 @@ pub fn expect_one(rows: u64) -> Result<(), Error> {
     if rows == 1 { Ok(()) } else { Err(Error::conflict("conflict.version")) }
 }
 
-pub fn now_ts(clock: &dyn zt_domain::clock::Clock) -> Ts {
-    Ts(clock.now())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

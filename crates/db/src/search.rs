@@ -10,11 +10,6 @@ use zt_domain::Error;
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
-/// Loads the dictionary now rather than on the first search.
-pub fn warm_up() {
-    LazyLock::force(&JIEBA);
-}
-
 fn keep(w: &str) -> bool {
     w.chars().any(|c| c.is_alphanumeric())
 }
