@@ -41,7 +41,7 @@ fn add_days(d: Day, n: i64) -> Day {
     Day(d.0.checked_add(jiff::Span::new().days(n)).unwrap_or(d.0))
 }
 
-fn date_field(c: &mut Checks, field: &str, v: Option<&str>) -> Option<Day> {
+pub(crate) fn date_field(c: &mut Checks, field: &str, v: Option<&str>) -> Option<Day> {
     let v = v.map(str::trim).filter(|s| !s.is_empty())?;
     match v.parse::<jiff::civil::Date>() {
         Ok(d) => Some(Day(d)),
@@ -52,7 +52,7 @@ fn date_field(c: &mut Checks, field: &str, v: Option<&str>) -> Option<Day> {
     }
 }
 
-fn one_of(c: &mut Checks, field: &str, v: &str, allowed: &[&str]) {
+pub(crate) fn one_of(c: &mut Checks, field: &str, v: &str, allowed: &[&str]) {
     if v.is_empty() {
         c.add(field, "required");
     } else if !allowed.contains(&v) {
@@ -342,15 +342,21 @@ pub struct EnterpriseInput {
 }
 
 /// May the actor put an enterprise at this station?
-async fn writable_station(tx: &mut Tx, actor: &Actor, station: Uuid, c: &mut Checks) -> Result<(), Error> {
+async fn writable_station(tx: &mut Tx, actor: &Actor, station: Uuid) -> Result<bool, Error> {
     match zt_db::org::get::<Station>(tx, "station", Some(&actor.scope), station).await {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind == ErrorKind::NotFound => {
-            c.add("station_id", "ref.not_found");
-            Ok(())
-        }
+        Ok(_) => Ok(true),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// What checking an input needs from the database, looked up beforehand: one row's worth for
+/// the forms, a batch at a time for imports.
+pub struct Refs<'a> {
+    /// The enterprise holding a code, as (id, name).
+    pub uscc_owner: &'a dyn Fn(&str) -> Option<(Uuid, String)>,
+    /// Whether the caller may file enterprises under a station.
+    pub station_writable: &'a dyn Fn(Uuid) -> bool,
 }
 
 /// Applies an input onto a row (new or existing), collecting every bad field.
@@ -362,13 +368,27 @@ pub async fn apply(
     i: EnterpriseInput,
     creating: bool,
 ) -> Result<(), Error> {
+    let code = (creating || i.uscc.is_some()).then(|| ident::uscc(i.uscc.as_deref().unwrap_or(""), "uscc").ok()).flatten();
+    let owner = match code {
+        Some(code) => repo::by_uscc_unscoped(tx, &code).await?.map(|o| (o.id, o.name)),
+        None => None,
+    };
+    let station_ok = match i.station_id {
+        Some(sid) => writable_station(tx, actor, sid).await?,
+        None => true,
+    };
+    apply_with(st, e, i, creating, &Refs { uscc_owner: &|_| owner.clone(), station_writable: &|_| station_ok })
+}
+
+/// [`apply`] with the database lookups already done.
+pub fn apply_with(st: &AppState, e: &mut EnterpriseRow, i: EnterpriseInput, creating: bool, refs: &Refs) -> Result<(), Error> {
     let mut c = Checks::new();
     let t = |v: Option<String>| v.map(|s| s.trim().to_string());
     if creating || i.uscc.is_some() {
         match ident::uscc(i.uscc.as_deref().unwrap_or(""), "uscc") {
             Ok(code) => {
-                if let Some(other) = repo::by_uscc_unscoped(tx, &code).await?.filter(|o| o.id != e.id) {
-                    c.push(FieldError::new("uscc", "uscc.taken").with("name", other.name));
+                if let Some((_, name)) = (refs.uscc_owner)(&code).filter(|o| o.0 != e.id) {
+                    c.push(FieldError::new("uscc", "uscc.taken").with("name", name));
                 }
                 e.uscc = code;
             }
@@ -394,7 +414,9 @@ pub async fn apply(
     c.opt_text("operating_address", Some(&e.operating_address), 200);
     if let Some(sid) = i.station_id {
         e.station_id = sid;
-        writable_station(tx, actor, sid, &mut c).await?;
+        if !(refs.station_writable)(sid) {
+            c.add("station_id", "ref.not_found");
+        }
     } else if creating {
         c.add("station_id", "required");
     }
@@ -895,6 +917,7 @@ pub async fn add_grade(
         actor_id: Some(s.actor.account_id),
         actor_name: s.actor.display_name.clone(),
         created_at: st.now(),
+        superseded_on: None,
     };
     repo::insert_grade(&mut tx, &g).await?;
     let current = repo::grade_on(&mut tx, id, st.today()).await?;

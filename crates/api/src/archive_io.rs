@@ -2,7 +2,7 @@
 //! (UTF-8, UTF-8 with BOM, GB18030) run as a background job in one transaction per chosen mode,
 //! a report of every bad row, and exports that are masked, formula-safe, capped and audited.
 
-use crate::archive::{EnterpriseInput, EnterpriseQuery, apply, blank_row, filter_of};
+use crate::archive::{EnterpriseInput, EnterpriseQuery, Refs, apply_with, blank_row, filter_of};
 use crate::audit_log::record;
 use crate::context::{Authed, Ctx, actor_for};
 use crate::error::{ApiError, ApiResult};
@@ -19,7 +19,7 @@ use std::io::{Cursor, Read};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use zt_db::accounts;
-use zt_db::archive::{self as repo, ContactRow, TimelineEntry};
+use zt_db::archive::{self as repo, ContactRow, EnterpriseRow, TimelineEntry};
 use zt_db::jobs::{self, Job};
 use zt_db::org::Station;
 use zt_domain::messages::{Lang, render};
@@ -336,6 +336,9 @@ pub struct ImportPayload {
     pub lang: String,
 }
 
+/// Rows checked and written together by an import.
+const IMPORT_BATCH: usize = 1_000;
+
 /// Runs an import job: validates every row, writes per the mode in one transaction that also
 /// marks the job done, and keeps every bad row in the result.
 pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
@@ -364,159 +367,126 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             .cloned()
             .unwrap_or_else(|| key.to_string())
     };
-    for (n, (row_no, cells)) in table.rows.iter().enumerate() {
-        if n % 500 == 0 {
-            st.set_progress(job.id, n as i64, total as i64);
-        }
-        let get = |key: &str| -> String {
-            cols.iter()
-                .position(|c| c.is_some_and(|c| c.key == key))
-                .and_then(|i| cells.get(i))
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default()
+    let col_of = |key: &str| cols.iter().position(|c| c.is_some_and(|c| c.key == key));
+    let uscc_col = col_of("uscc");
+    let mut done = 0;
+    // a batch at a time: one lookup of the codes it names, then multi-row writes
+    for chunk in table.rows.chunks(IMPORT_BATCH) {
+        st.set_progress(job.id, done as i64, total as i64);
+        done += chunk.len();
+        let code_of = |cells: &Vec<String>| -> String {
+            let raw = uscc_col.and_then(|i| cells.get(i)).map(|s| s.trim()).unwrap_or("");
+            zt_domain::ident::uscc(raw, "uscc").unwrap_or_else(|_| raw.to_uppercase())
         };
-        let mut row_errors: Vec<FieldError> = Vec::new();
-        let uscc = get("uscc").to_uppercase();
-        if !uscc.is_empty() && !seen.insert(uscc.clone()) {
-            row_errors.push(FieldError::new("uscc", "import.duplicate_in_file"));
-        }
-        let station_name = get("station");
-        let station_id = match by_name.get(station_name.as_str()) {
-            Some(id) => Some(*id),
-            None => {
-                row_errors.push(FieldError::new("station", if station_name.is_empty() { "required" } else { "ref.not_found" }));
-                None
+        let codes: Vec<String> = chunk.iter().map(|(_, cells)| code_of(cells)).filter(|c| !c.is_empty()).collect();
+        let known: HashMap<String, EnterpriseRow> =
+            repo::by_usccs_unscoped(&mut tx, &codes).await?.into_iter().map(|e| (e.uscc.clone(), e)).collect();
+        let known_ids: Vec<Uuid> = known.values().map(|e| e.id).collect();
+        let visible = repo::visible_ids(&mut tx, &actor.scope, &known_ids).await?;
+        let mut creates: Vec<EnterpriseRow> = Vec::new();
+        let mut updates: Vec<(EnterpriseRow, i64)> = Vec::new();
+        let mut liaisons: Vec<(Uuid, String, String)> = Vec::new();
+        let mut entries: Vec<TimelineEntry> = Vec::new();
+        for (row_no, cells) in chunk {
+            let get = |key: &str| -> String { col_of(key).and_then(|i| cells.get(i)).map(|s| s.trim().to_string()).unwrap_or_default() };
+            let mut row_errors: Vec<FieldError> = Vec::new();
+            let uscc = code_of(cells);
+            if !uscc.is_empty() && !seen.insert(uscc.clone()) {
+                row_errors.push(FieldError::new("uscc", "import.duplicate_in_file"));
             }
-        };
-        let upgrade = match yes_no(&get("upgrade_potential")) {
-            Some(b) => Some(b),
-            None => {
-                row_errors.push(FieldError::new("upgrade_potential", "invalid_format"));
-                None
-            }
-        };
-        let opt = |v: String| if v.is_empty() { None } else { Some(v) };
-        let input = EnterpriseInput {
-            uscc: Some(uscc.clone()),
-            name: Some(get("name")),
-            registered_on: Some(opt(get("registered_on"))),
-            registered_address: Some(get("registered_address")),
-            operating_address: Some(get("operating_address")),
-            station_id,
-            cluster: Some(get("cluster")),
-            industry_code: Some(get("industry_code")),
-            industry_name: Some(get("industry_name")),
-            size: Some(size_code(&get("size"))),
-            upgrade_potential: upgrade,
-            stage: Some(stage_code(&get("stage"))),
-            legal_rep_name: Some(get("legal_rep_name")),
-            legal_rep_id_number: opt(get("legal_rep_id_number")).map(Some),
-            legal_rep_phone: opt(get("legal_rep_phone")).map(Some),
-            version: None,
-        };
-        let liaison = (get("liaison_name"), get("liaison_phone"));
-        if !liaison.1.is_empty() && (zt_domain::ident::looks_like_excel_number(&liaison.1) || !zt_domain::check::is_phone(&liaison.1)) {
-            row_errors.push(FieldError::new(
-                "liaison_phone",
-                if zt_domain::ident::looks_like_excel_number(&liaison.1) { "excel.mangled_number" } else { "phone.invalid" },
-            ));
-        }
-        // existing enterprise: update if the importer may see it
-        let existing = if uscc.is_empty() { None } else { repo::by_uscc_unscoped(&mut tx, &uscc).await? };
-        let existing = match existing {
-            Some(e) => match repo::get(&mut tx, &actor.scope, e.id).await {
-                Ok(v) => Some(v),
-                Err(_) => {
-                    row_errors.push(FieldError::new("uscc", "uscc.taken").with("name", e.name));
+            let station_name = get("station");
+            let station_id = match by_name.get(station_name.as_str()) {
+                Some(id) => Some(*id),
+                None => {
+                    row_errors.push(FieldError::new("station", if station_name.is_empty() { "required" } else { "ref.not_found" }));
                     None
                 }
-            },
-            None => None,
-        };
-        let creating = existing.is_none();
-        let mut e = existing.clone().unwrap_or_else(|| blank_row(now));
-        let mut input = input;
-        if !creating {
-            input.uscc = None;
-        }
-        if let Err(fe) = apply(&mut tx, st, &actor, &mut e, input, creating).await {
-            if fe.kind != ErrorKind::Validation {
-                return Err(fe);
-            }
-            // the station column is named once
-            for f in fe.fields {
-                if !(f.field == "station_id" && row_errors.iter().any(|r| r.field == "station")) {
-                    row_errors.push(f);
+            };
+            let upgrade = match yes_no(&get("upgrade_potential")) {
+                Some(b) => Some(b),
+                None => {
+                    row_errors.push(FieldError::new("upgrade_potential", "invalid_format"));
+                    None
                 }
+            };
+            let opt = |v: String| if v.is_empty() { None } else { Some(v) };
+            // an enterprise on file is updated if the importer may see it; otherwise its code is taken
+            let existing = known.get(&uscc).filter(|e| visible.contains(&e.id)).cloned();
+            let creating = existing.is_none();
+            let input = EnterpriseInput {
+                uscc: creating.then(|| uscc.clone()),
+                name: Some(get("name")),
+                registered_on: Some(opt(get("registered_on"))),
+                registered_address: Some(get("registered_address")),
+                operating_address: Some(get("operating_address")),
+                station_id,
+                cluster: Some(get("cluster")),
+                industry_code: Some(get("industry_code")),
+                industry_name: Some(get("industry_name")),
+                size: Some(size_code(&get("size"))),
+                upgrade_potential: upgrade,
+                stage: Some(stage_code(&get("stage"))),
+                legal_rep_name: Some(get("legal_rep_name")),
+                legal_rep_id_number: opt(get("legal_rep_id_number")).map(Some),
+                legal_rep_phone: opt(get("legal_rep_phone")).map(Some),
+                version: None,
+            };
+            let liaison = (get("liaison_name"), get("liaison_phone"));
+            if !liaison.1.is_empty() && (zt_domain::ident::looks_like_excel_number(&liaison.1) || !zt_domain::check::is_phone(&liaison.1)) {
+                row_errors.push(FieldError::new(
+                    "liaison_phone",
+                    if zt_domain::ident::looks_like_excel_number(&liaison.1) { "excel.mangled_number" } else { "phone.invalid" },
+                ));
             }
-        }
-        if !row_errors.is_empty() {
-            result.invalid += 1;
-            for f in row_errors {
-                let key = if f.field == "station_id" { "station".to_string() } else { f.field.clone() };
-                // the sheet's own words for the allowed values
-                let mut f = f;
-                if f.code == "one_of" {
-                    let allowed = match (f.field.as_str(), lang) {
-                        ("size", Lang::Zh) => Some("规上, 规下"),
-                        ("stage", Lang::Zh) => Some("初创, 成长, 成熟"),
-                        _ => None,
-                    };
-                    if let Some(a) = allowed {
-                        f.params.insert("allowed".into(), a.into());
+            let mut e = existing.unwrap_or_else(|| blank_row(now));
+            let refs = Refs {
+                uscc_owner: &|code| known.get(code).map(|o| (o.id, o.name.clone())),
+                station_writable: &|sid| by_name.values().any(|v| *v == sid),
+            };
+            if let Err(fe) = apply_with(st, &mut e, input, creating, &refs) {
+                if fe.kind != ErrorKind::Validation {
+                    return Err(fe);
+                }
+                // the station column is named once
+                for f in fe.fields {
+                    if !(f.field == "station_id" && row_errors.iter().any(|r| r.field == "station")) {
+                        row_errors.push(f);
                     }
                 }
-                result.errors.push(RowError {
-                    row: *row_no,
-                    column: header_for(&key),
-                    code: f.code.clone(),
-                    message: render(&f.code, lang, &f.params),
-                });
             }
-            continue;
-        }
-        result.valid += 1;
-        if payload.mode == "dry_run" || (payload.mode == "all_or_nothing" && result.invalid > 0) {
-            continue;
-        }
-        if creating {
-            repo::insert(&mut tx, &e).await?;
-            result.created += 1;
-        } else {
-            let expected = e.version;
-            e.version += 1;
-            e.updated_at = now;
-            repo::save(&mut tx, &e, expected).await?;
-            result.updated += 1;
-        }
-        if !liaison.0.is_empty() {
-            let contacts: Vec<ContactRow> = repo::children(&mut tx, "enterprise_contact", e.id, "created_at").await?;
-            if !contacts.iter().any(|c| c.role == "liaison" && c.name == liaison.0) {
-                let phone = (!liaison.1.is_empty()).then(|| liaison.1.clone());
-                repo::insert_contact(
-                    &mut tx,
-                    &ContactRow {
-                        id: Uuid::now_v7(),
-                        enterprise_id: e.id,
-                        role: "liaison".into(),
-                        name: liaison.0.clone(),
-                        position: String::new(),
-                        phone_enc: phone.as_deref().map(|p| st.cipher.encrypt(p)),
-                        phone_hash: phone.as_deref().map(|p| st.cipher.lookup_hash(p)),
-                        email: String::new(),
-                        note: String::new(),
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )
-                .await?;
+            if !row_errors.is_empty() {
+                result.invalid += 1;
+                for f in row_errors {
+                    let key = if f.field == "station_id" { "station".to_string() } else { f.field.clone() };
+                    // the sheet's own words for the allowed values
+                    let mut f = f;
+                    if f.code == "one_of" {
+                        let allowed = match (f.field.as_str(), lang) {
+                            ("size", Lang::Zh) => Some("规上, 规下"),
+                            ("stage", Lang::Zh) => Some("初创, 成长, 成熟"),
+                            _ => None,
+                        };
+                        if let Some(a) = allowed {
+                            f.params.insert("allowed".into(), a.into());
+                        }
+                    }
+                    result.errors.push(RowError {
+                        row: *row_no,
+                        column: header_for(&key),
+                        code: f.code.clone(),
+                        message: render(&f.code, lang, &f.params),
+                    });
+                }
+                continue;
             }
-        }
-        repo::reindex(&mut tx, e.id).await?;
-        repo::record(
-            &mut tx,
-            &TimelineEntry {
+            result.valid += 1;
+            if payload.mode == "dry_run" || (payload.mode == "all_or_nothing" && result.invalid > 0) {
+                continue;
+            }
+            if !liaison.0.is_empty() {
+                liaisons.push((e.id, liaison.0, liaison.1));
+            }
+            entries.push(TimelineEntry {
                 id: Uuid::now_v7(),
                 enterprise_id: e.id,
                 at: now,
@@ -526,9 +496,52 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
                 actor_name: actor.display_name.clone(),
                 ref_type: "job".into(),
                 ref_id: Some(job.id.to_string()),
-            },
-        )
-        .await?;
+            });
+            if creating {
+                creates.push(e);
+            } else {
+                let expected = e.version;
+                e.version += 1;
+                e.updated_at = now;
+                updates.push((e, expected));
+            }
+        }
+        if entries.is_empty() {
+            continue;
+        }
+        result.created += creates.len();
+        result.updated += updates.len();
+        repo::insert_many(&mut tx, &creates).await?;
+        for (e, expected) in &updates {
+            repo::save(&mut tx, e, *expected).await?;
+        }
+        let updated_ids: Vec<Uuid> = updates.iter().map(|u| u.0.id).collect();
+        let on_file = repo::liaison_names(&mut tx, &updated_ids).await?;
+        let contacts: Vec<ContactRow> = liaisons
+            .into_iter()
+            .filter(|(id, name, _)| !on_file.contains(&(*id, name.clone())))
+            .map(|(enterprise_id, name, phone)| {
+                let phone = (!phone.is_empty()).then_some(phone);
+                ContactRow {
+                    id: Uuid::now_v7(),
+                    enterprise_id,
+                    role: "liaison".into(),
+                    name,
+                    position: String::new(),
+                    phone_enc: phone.as_deref().map(|p| st.cipher.encrypt(p)),
+                    phone_hash: phone.as_deref().map(|p| st.cipher.lookup_hash(p)),
+                    email: String::new(),
+                    note: String::new(),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                }
+            })
+            .collect();
+        repo::insert_contacts(&mut tx, &contacts).await?;
+        let touched: Vec<Uuid> = entries.iter().map(|t| t.enterprise_id).collect();
+        repo::reindex_many(&mut tx, &touched).await?;
+        repo::record_many(&mut tx, &entries).await?;
     }
     let commit_rows = match payload.mode.as_str() {
         "dry_run" => false,

@@ -6,6 +6,8 @@ pub mod archive;
 pub mod archive_io;
 pub mod audit_log;
 pub mod auth;
+pub mod calendar;
+pub mod catalog;
 pub mod context;
 pub mod duty;
 pub mod error;
@@ -13,6 +15,7 @@ pub mod extract;
 pub mod org;
 pub mod passwords;
 pub mod ratelimit;
+pub mod requests;
 pub mod state;
 
 use axum::Json;
@@ -124,6 +127,37 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(archive_io::export))
         .routes(routes!(archive_io::job))
         .routes(routes!(archive_io::error_report))
+        .routes(routes!(calendar::years, calendar::add_year))
+        .routes(routes!(calendar::days, calendar::add_day))
+        .routes(routes!(calendar::update_day, calendar::delete_day))
+        .routes(routes!(calendar::add_working_days))
+        .routes(routes!(calendar::working_days))
+        .routes(routes!(calendar::deadline))
+        .routes(routes!(catalog::categories, catalog::add_category))
+        .routes(routes!(catalog::list, catalog::create))
+        .routes(routes!(catalog::get, catalog::update))
+        .routes(routes!(catalog::publish))
+        .routes(routes!(catalog::unpublish))
+        .routes(routes!(catalog::put_slip))
+        .routes(routes!(catalog::get_slip))
+        .routes(routes!(requests::list, requests::intake))
+        .routes(routes!(requests::get))
+        .routes(routes!(requests::accept))
+        .routes(routes!(requests::refuse))
+        .routes(routes!(requests::request_materials))
+        .routes(routes!(requests::materials_received))
+        .routes(routes!(requests::route))
+        .routes(routes!(requests::suspend))
+        .routes(routes!(requests::resume))
+        .routes(routes!(requests::complete))
+        .routes(routes!(requests::deliver))
+        .routes(routes!(requests::request_extension))
+        .routes(routes!(requests::approve_extension))
+        .routes(routes!(requests::reject_extension))
+        .routes(routes!(requests::receipt))
+        .routes(routes!(requests::refusal_notice))
+        .routes(routes!(requests::figures))
+        .routes(routes!(requests::queue))
 }
 
 /// The `/api` router (with the context middleware) and its OpenAPI document.

@@ -200,6 +200,36 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     let stations = [(zj.id, 45), (jq.id, 25), (bio.id, 20), (cs.id, 10)];
     let n = crate::demo_archive::generate(&mut tx, cipher, c.now, today, &stations, enterprises, 20261125, 0).await?;
 
+    // the calendar is needed for the demo requests' deadlines
+    zt_db::calendar::seed_builtin(&mut tx, c.now).await?;
+    let sample: Vec<Uuid> = zt_db::archive::list(
+        &mut tx,
+        &zt_domain::scope::Scope::Station { bureau: b, station: zj.id },
+        &Default::default(),
+        zt_db::archive::Sort::Name,
+        false,
+        12,
+        0,
+        Day(today),
+    )
+    .await?
+    .0
+    .into_iter()
+    .map(|r| r.e.id)
+    .collect();
+    crate::demo_catalog::load(
+        &mut tx,
+        cipher,
+        c.now,
+        today,
+        b,
+        [ip.id, quality.id, standard.id],
+        zj.id,
+        (id_of("zhangwei"), "张伟"),
+        &sample,
+    )
+    .await?;
+
     meta::set(&mut tx, "demo", "true").await?;
     audit::append(
         &mut tx,

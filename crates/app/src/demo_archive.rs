@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use uuid::Uuid;
 use zt_api::archive::blank_row;
-use zt_db::archive::{self as repo, Certificate, ContactRow, GradeRecord, IpAsset, LabelPeriod, TimelineEntry, YearFigures};
+use zt_db::archive::{self as repo, Certificate, ContactRow, EnterpriseRow, GradeRecord, IpAsset, LabelPeriod, TimelineEntry, YearFigures};
 use zt_db::{Day, Ts, Tx};
 use zt_domain::Error;
 use zt_domain::crypto::Cipher;
@@ -78,6 +78,35 @@ fn day(d: Date, offset_days: i64) -> Day {
     Day(d.checked_add(jiff::Span::new().days(offset_days)).unwrap_or(d))
 }
 
+/// Generated rows waiting to be written together.
+#[derive(Default)]
+struct Batch {
+    enterprises: Vec<EnterpriseRow>,
+    grades: Vec<GradeRecord>,
+    certificates: Vec<Certificate>,
+    labels: Vec<LabelPeriod>,
+    contacts: Vec<ContactRow>,
+    ips: Vec<IpAsset>,
+    figures: Vec<YearFigures>,
+    timeline: Vec<TimelineEntry>,
+}
+
+impl Batch {
+    async fn flush(&mut self, tx: &mut Tx) -> Result<(), Error> {
+        let b = std::mem::take(self);
+        repo::insert_many(tx, &b.enterprises).await?;
+        repo::insert_grades(tx, &b.grades).await?;
+        repo::insert_certificates(tx, &b.certificates).await?;
+        repo::insert_labels(tx, &b.labels).await?;
+        repo::insert_contacts(tx, &b.contacts).await?;
+        repo::insert_ips(tx, &b.ips).await?;
+        repo::insert_figures(tx, &b.figures).await?;
+        repo::record_many(tx, &b.timeline).await?;
+        let ids: Vec<Uuid> = b.enterprises.iter().map(|e| e.id).collect();
+        repo::reindex_many(tx, &ids).await
+    }
+}
+
 /// Inserts `n` enterprises spread over `stations` (id, share in percent) in the caller's
 /// transaction. Returns how many were written.
 /// `series` (0–960) goes into the organisation code, so that batches never share a code.
@@ -97,6 +126,7 @@ pub async fn generate(
     let mut used = std::collections::HashSet::new();
     let mut written = 0;
     let system = "系统（演示数据）".to_string();
+    let mut b = Batch::default();
     while written < n {
         let (code, ind_name, word) = *r.pick(INDUSTRIES);
         let brand = format!("{}{}", r.pick(BRAND_A), r.pick(BRAND_B));
@@ -180,28 +210,24 @@ pub async fn generate(
             grades.push(("A", day(today, -(r.below(420) as i64 + 10)), "认定为高新技术企业，列入重点服务"));
         }
         e.grade = Some(final_grade.into());
-        repo::insert(tx, &e).await?;
         let mut story: Vec<(Day, &str, String)> = vec![(registered, "profile", format!("企业注册成立：{name}"))];
         let mut prev_grade = "未分级";
         for (g, on, reason) in &grades {
             story.push((*on, "grade", format!("分类分级：{prev_grade} → {g}（{reason}）")));
             prev_grade = g;
         }
-        for (g, on, reason) in &grades {
-            repo::insert_grade(
-                tx,
-                &GradeRecord {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    grade: g.to_string(),
-                    effective_on: *on,
-                    reason: reason.to_string(),
-                    actor_id: None,
-                    actor_name: system.clone(),
-                    created_at: now,
-                },
-            )
-            .await?;
+        for (k, (g, on, reason)) in grades.iter().enumerate() {
+            b.grades.push(GradeRecord {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                grade: g.to_string(),
+                effective_on: *on,
+                reason: reason.to_string(),
+                actor_id: None,
+                actor_name: system.clone(),
+                created_at: now,
+                superseded_on: grades.get(k + 1).map(|next| next.1),
+            });
         }
 
         // labels, with the certificates that prove them
@@ -211,23 +237,19 @@ pub async fn generate(
             let from = day(today, -(r.below(1000) as i64 + 30));
             labels.push(("high_tech", from, None));
             let expires = day(from.0, 3 * 365);
-            repo::insert_certificate(
-                tx,
-                &Certificate {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    kind: "高新技术企业证书".into(),
-                    name: "高新技术企业证书".into(),
-                    number: format!("GR{}31{:06}", from.0.year(), r.below(1_000_000)),
-                    issuer: "上海市科学技术委员会".into(),
-                    issued_on: Some(from),
-                    expires_on: Some(expires),
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?;
+            b.certificates.push(Certificate {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                kind: "高新技术企业证书".into(),
+                name: "高新技术企业证书".into(),
+                number: format!("GR{}31{:06}", from.0.year(), r.below(1_000_000)),
+                issuer: "上海市科学技术委员会".into(),
+                issued_on: Some(from),
+                expires_on: Some(expires),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
         }
         if r.chance(20) {
             labels.push(("tech_sme", day(today, -(r.below(700) as i64)), None));
@@ -253,42 +275,34 @@ pub async fn generate(
             if let Some(t) = to {
                 story.push((*t, "label", format!("{zh}有效期届满")));
             }
-            repo::insert_label(
-                tx,
-                &LabelPeriod {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    label: label.to_string(),
-                    valid_from: *from,
-                    valid_to: *to,
-                    note: String::new(),
-                    version: 1,
-                    created_at: now,
-                },
-            )
-            .await?;
+            b.labels.push(LabelPeriod {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                label: label.to_string(),
+                valid_from: *from,
+                valid_to: *to,
+                note: String::new(),
+                version: 1,
+                created_at: now,
+            });
         }
         if r.chance(35) {
             let issued = day(today, -(r.below(1000) as i64 + 30));
             // a share expire within the next 90 days, for the alarm clock
             let expires = if r.chance(20) { day(today, r.below(90) as i64 + 1) } else { day(issued.0, 3 * 365) };
-            repo::insert_certificate(
-                tx,
-                &Certificate {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    kind: "ISO 9001 质量管理体系认证".into(),
-                    name: "质量管理体系认证证书".into(),
-                    number: format!("0{}Q{:05}R0M", issued.0.year() % 100, r.below(100_000)),
-                    issuer: "中国质量认证中心".into(),
-                    issued_on: Some(issued),
-                    expires_on: Some(expires),
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?;
+            b.certificates.push(Certificate {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                kind: "ISO 9001 质量管理体系认证".into(),
+                name: "质量管理体系认证证书".into(),
+                number: format!("0{}Q{:05}R0M", issued.0.year() % 100, r.below(100_000)),
+                issuer: "中国质量认证中心".into(),
+                issued_on: Some(issued),
+                expires_on: Some(expires),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
         }
 
         // contacts
@@ -296,24 +310,20 @@ pub async fn generate(
         for role in roles {
             let phone = mobile(&mut r);
             let name = person(&mut r);
-            repo::insert_contact(
-                tx,
-                &ContactRow {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    role: role.to_string(),
-                    name,
-                    position: r.pick(&["综合部经理", "行政主管", "总经理助理", "质量总监", "财务经理"]).to_string(),
-                    phone_enc: Some(cipher.encrypt(&phone)),
-                    phone_hash: Some(cipher.lookup_hash(&phone)),
-                    email: String::new(),
-                    note: String::new(),
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?;
+            b.contacts.push(ContactRow {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                role: role.to_string(),
+                name,
+                position: r.pick(&["综合部经理", "行政主管", "总经理助理", "质量总监", "财务经理"]).to_string(),
+                phone_enc: Some(cipher.encrypt(&phone)),
+                phone_hash: Some(cipher.lookup_hash(&phone)),
+                email: String::new(),
+                note: String::new(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
         }
 
         // IP assets
@@ -321,27 +331,23 @@ pub async fn generate(
             let kind = *r.pick(&["invention", "utility_model", "utility_model", "software", "trademark", "design"]);
             let filed = day(today, -(r.below(2000) as i64 + 60));
             let granted = (kind != "invention" || r.chance(60)).then(|| day(filed.0, 200 + r.below(500) as i64)).filter(|g| g.0 <= today);
-            repo::insert_ip(
-                tx,
-                &IpAsset {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    kind: kind.into(),
-                    number: format!("ZL{}{:08}.{}", filed.0.year(), r.below(100_000_000), k % 10),
-                    title: format!(
-                        "一种{}{}",
-                        r.pick(&["高效", "智能", "低功耗", "高通量", "微型", "可降解"]),
-                        r.pick(&["检测装置", "制备方法", "控制系统", "芯片封装结构", "分析软件", "给药装置"])
-                    ),
-                    filed_on: Some(filed),
-                    granted_on: granted,
-                    status: if granted.is_some() { "granted".into() } else { "pending".into() },
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?;
+            b.ips.push(IpAsset {
+                id: Uuid::now_v7(),
+                enterprise_id: e.id,
+                kind: kind.into(),
+                number: format!("ZL{}{:08}.{}", filed.0.year(), r.below(100_000_000), k % 10),
+                title: format!(
+                    "一种{}{}",
+                    r.pick(&["高效", "智能", "低功耗", "高通量", "微型", "可降解"]),
+                    r.pick(&["检测装置", "制备方法", "控制系统", "芯片封装结构", "分析软件", "给药装置"])
+                ),
+                filed_on: Some(filed),
+                granted_on: granted,
+                status: if granted.is_some() { "granted".into() } else { "pending".into() },
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
         }
 
         // three years of figures (yuan)
@@ -349,59 +355,51 @@ pub async fn generate(
         let mut staff = 5 + r.below(if e.size == "above" { 800 } else { 60 }) as i64;
         for year in (today.year() as i64 - 3)..(today.year() as i64) {
             let rd = revenue * (3 + r.below(15) as i64) / 100;
-            repo::upsert_figures(
-                tx,
-                &YearFigures {
-                    enterprise_id: e.id,
-                    year,
-                    revenue: Some(revenue),
-                    rd_spend: Some(rd),
-                    employees: Some(staff),
-                    tax_paid: Some(revenue * (2 + r.below(6) as i64) / 100),
-                    output_value: Some(revenue * (90 + r.below(30) as i64) / 100),
-                    updated_at: now,
-                },
-            )
-            .await?;
+            b.figures.push(YearFigures {
+                enterprise_id: e.id,
+                year,
+                revenue: Some(revenue),
+                rd_spend: Some(rd),
+                employees: Some(staff),
+                tax_paid: Some(revenue * (2 + r.below(6) as i64) / 100),
+                output_value: Some(revenue * (90 + r.below(30) as i64) / 100),
+                updated_at: now,
+            });
             revenue = revenue * (85 + r.below(45) as i64) / 100;
             staff = (staff * (90 + r.below(30) as i64) / 100).max(3);
         }
         story.sort_by_key(|(d, _, _)| *d);
         for (d, kind, summary) in story {
             let at = d.0.to_zoned(zt_api::shanghai()).map(|z| Ts(z.timestamp())).unwrap_or(now);
-            repo::record(
-                tx,
-                &TimelineEntry {
-                    id: Uuid::now_v7(),
-                    enterprise_id: e.id,
-                    at,
-                    kind: kind.into(),
-                    summary,
-                    actor_id: None,
-                    actor_name: system.clone(),
-                    ref_type: "enterprise".into(),
-                    ref_id: Some(e.id.to_string()),
-                },
-            )
-            .await?;
-        }
-        repo::record(
-            tx,
-            &TimelineEntry {
+            b.timeline.push(TimelineEntry {
                 id: Uuid::now_v7(),
                 enterprise_id: e.id,
-                at: now,
-                kind: "profile".into(),
-                summary: format!("建立企业档案：{name}（演示数据）"),
+                at,
+                kind: kind.into(),
+                summary,
                 actor_id: None,
                 actor_name: system.clone(),
                 ref_type: "enterprise".into(),
                 ref_id: Some(e.id.to_string()),
-            },
-        )
-        .await?;
-        repo::reindex(tx, e.id).await?;
+            });
+        }
+        b.timeline.push(TimelineEntry {
+            id: Uuid::now_v7(),
+            enterprise_id: e.id,
+            at: now,
+            kind: "profile".into(),
+            summary: format!("建立企业档案：{name}（演示数据）"),
+            actor_id: None,
+            actor_name: system.clone(),
+            ref_type: "enterprise".into(),
+            ref_id: Some(e.id.to_string()),
+        });
+        b.enterprises.push(e);
         written += 1;
+        if b.enterprises.len() >= 2_000 {
+            b.flush(tx).await?;
+        }
     }
+    b.flush(tx).await?;
     Ok(written)
 }

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod demo_archive;
+pub mod demo_catalog;
 pub mod telemetry;
 pub mod web;
 pub mod worker;
@@ -97,6 +98,8 @@ pub async fn open_database(url: &str) -> Result<Db, StartError> {
     db.migrate().await?;
     let mut tx = db.write().await?;
     zt_db::accounts::ensure_role_permissions(&mut tx).await?;
+    // the shipped holiday notices, for years not stored yet (corrections stand)
+    zt_db::calendar::seed_builtin(&mut tx, zt_db::Ts(zt_domain::clock::micros(jiff::Timestamp::now()))).await?;
     tx.commit().await?;
     db.optimize().await?;
     Ok(db)

@@ -289,16 +289,32 @@ pub async fn set_role_permissions(tx: &mut Tx, role: &str, perms: &[String]) -> 
 }
 
 /// Fills in the default permissions of each built-in role that has none yet (first start, or a
-/// role added by an upgrade). The admin roles are always reset to their fixed sets.
+/// role added by an upgrade), and grants permissions new in this release to the roles whose
+/// defaults include them, once (later edits by the security admin stand). The admin roles are
+/// always reset to their fixed sets.
 pub async fn ensure_role_permissions(tx: &mut Tx) -> Result<(), Error> {
-    for r in zt_domain::auth::ROLES {
-        let has = tx.exists(&Sql::new("SELECT count(*) FROM role_permission WHERE role = $1").bind(r.code)).await?;
-        if !has || zt_domain::auth::is_admin_role(r.code) {
-            let perms: Vec<String> = r.default_permissions.iter().map(|p| p.to_string()).collect();
-            set_role_permissions(tx, r.code, &perms).await?;
+    use zt_domain::auth::{FIRST_RELEASE_PERMISSIONS, PERMISSIONS, ROLES, is_admin_role};
+    let offered: Vec<String> = match crate::meta::get(tx, "permissions_offered").await? {
+        Some(v) => v.split(',').map(str::to_string).collect(),
+        None => FIRST_RELEASE_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
+    };
+    for r in ROLES {
+        let current: Vec<(String,)> = tx.all(&Sql::new("SELECT permission FROM role_permission WHERE role = $1").bind(r.code)).await?;
+        let mut perms: Vec<String> = current.into_iter().map(|p| p.0).collect();
+        if perms.is_empty() || is_admin_role(r.code) {
+            perms = r.default_permissions.iter().map(|p| p.to_string()).collect();
+        } else {
+            let new: Vec<String> =
+                r.default_permissions.iter().filter(|p| !offered.iter().any(|o| o == *p)).map(|p| p.to_string()).collect();
+            if new.is_empty() {
+                continue;
+            }
+            perms.extend(new);
         }
+        set_role_permissions(tx, r.code, &perms).await?;
     }
-    Ok(())
+    let all: Vec<&str> = PERMISSIONS.iter().map(|p| p.code).collect();
+    crate::meta::set(tx, "permissions_offered", &all.join(",")).await
 }
 
 pub async fn count(tx: &mut Tx) -> Result<i64, Error> {

@@ -1,8 +1,10 @@
 //! The enterprise growth archive (一企一档): profile, former names, label periods, grade history,
 //! contacts, certificates, IP assets, yearly figures and the timeline, read through the scope.
 
+use crate::sql::{Arg, IN_CHUNK, in_list};
 use crate::{Day, Sql, Ts, Tx, search};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use zt_domain::Error;
@@ -65,36 +67,77 @@ pub async fn by_uscc_unscoped(tx: &mut Tx, uscc: &str) -> Result<Option<Enterpri
     tx.opt(&Sql::new("SELECT * FROM enterprise WHERE uscc = $1").bind(uscc)).await
 }
 
+/// The enterprises holding any of `codes` (a batch of an import).
+pub async fn by_usccs_unscoped(tx: &mut Tx, codes: &[String]) -> Result<Vec<EnterpriseRow>, Error> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(IN_CHUNK) {
+        let mut q = Sql::new("SELECT * FROM enterprise WHERE uscc IN ");
+        in_list(&mut q, chunk);
+        out.extend(tx.all::<EnterpriseRow>(&q).await?);
+    }
+    Ok(out)
+}
+
+/// Which of `ids` the scope may see.
+pub async fn visible_ids(tx: &mut Tx, scope: &Scope, ids: &[Uuid]) -> Result<HashSet<Uuid>, Error> {
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut q = Sql::new("SELECT id FROM enterprise WHERE id IN ");
+        in_list(&mut q, chunk);
+        scope_predicate(&mut q, scope, "station_id");
+        out.extend(tx.all::<(Uuid,)>(&q).await?.into_iter().map(|r| r.0));
+    }
+    Ok(out)
+}
+
+/// The names of the liaisons already on file for each of `ids`.
+pub async fn liaison_names(tx: &mut Tx, ids: &[Uuid]) -> Result<HashSet<(Uuid, String)>, Error> {
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut q = Sql::new("SELECT enterprise_id, name FROM enterprise_contact WHERE role = 'liaison' AND enterprise_id IN ");
+        in_list(&mut q, chunk);
+        out.extend(tx.all::<(Uuid, String)>(&q).await?);
+    }
+    Ok(out)
+}
+
 pub async fn insert(tx: &mut Tx, e: &EnterpriseRow) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new(
-            "INSERT INTO enterprise (id, uscc, name, registered_on, registered_address, operating_address, station_id, cluster, industry_code, \
-             industry_name, size, upgrade_potential, stage, legal_rep_name, legal_rep_id_enc, legal_rep_id_hash, legal_rep_phone_enc, \
-             legal_rep_phone_hash, grade, version, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)",
-        )
-        .bind(e.id)
-        .bind(&e.uscc)
-        .bind(&e.name)
-        .bind(e.registered_on.map(crate::sql::Arg::from).unwrap_or(crate::sql::Arg::Day(None)))
-        .bind(&e.registered_address)
-        .bind(&e.operating_address)
-        .bind(e.station_id)
-        .bind(&e.cluster)
-        .bind(&e.industry_code)
-        .bind(&e.industry_name)
-        .bind(&e.size)
-        .bind(e.upgrade_potential)
-        .bind(&e.stage)
-        .bind(&e.legal_rep_name)
-        .bind(e.legal_rep_id_enc.clone())
-        .bind(e.legal_rep_id_hash.clone())
-        .bind(e.legal_rep_phone_enc.clone())
-        .bind(e.legal_rep_phone_hash.clone())
-        .bind(e.grade.clone())
-        .bind(e.version)
-        .bind(e.created_at)
-        .bind(e.updated_at),
+    insert_many(tx, std::slice::from_ref(e)).await
+}
+
+/// New enterprises, in as few statements as the bind limits allow.
+pub async fn insert_many(tx: &mut Tx, es: &[EnterpriseRow]) -> Result<(), Error> {
+    tx.insert_many(
+        "INSERT INTO enterprise (id, uscc, name, registered_on, registered_address, operating_address, station_id, cluster, industry_code, \
+         industry_name, size, upgrade_potential, stage, legal_rep_name, legal_rep_id_enc, legal_rep_id_hash, legal_rep_phone_enc, \
+         legal_rep_phone_hash, grade, version, created_at, updated_at)",
+        es,
+        |e| {
+            vec![
+                e.id.into(),
+                (&e.uscc).into(),
+                (&e.name).into(),
+                Arg::Day(e.registered_on),
+                (&e.registered_address).into(),
+                (&e.operating_address).into(),
+                e.station_id.into(),
+                (&e.cluster).into(),
+                (&e.industry_code).into(),
+                (&e.industry_name).into(),
+                (&e.size).into(),
+                e.upgrade_potential.into(),
+                (&e.stage).into(),
+                (&e.legal_rep_name).into(),
+                e.legal_rep_id_enc.clone().into(),
+                e.legal_rep_id_hash.clone().into(),
+                e.legal_rep_phone_enc.clone().into(),
+                e.legal_rep_phone_hash.clone().into(),
+                e.grade.clone().into(),
+                e.version.into(),
+                e.created_at.into(),
+                e.updated_at.into(),
+            ]
+        },
     )
     .await
     .map(|_| ())
@@ -136,16 +179,34 @@ pub async fn save(tx: &mut Tx, e: &EnterpriseRow, expected_version: i64) -> Resu
     crate::expect_one(n)
 }
 
-/// Rewrites the search document: name, former names, USCC and contact names.
+/// Rewrites the search document: name, legal representative, former names and contact names.
 pub async fn reindex(tx: &mut Tx, id: Uuid) -> Result<(), Error> {
-    let e: EnterpriseRow = tx.one(&Sql::new("SELECT * FROM enterprise WHERE id = $1").bind(id)).await?;
-    let former: Vec<(String,)> = tx.all(&Sql::new("SELECT name FROM enterprise_former_name WHERE enterprise_id = $1").bind(id)).await?;
-    let contacts: Vec<(String,)> = tx.all(&Sql::new("SELECT name FROM enterprise_contact WHERE enterprise_id = $1").bind(id)).await?;
-    let mut texts: Vec<&str> = vec![&e.name, &e.legal_rep_name];
-    texts.extend(former.iter().map(|f| f.0.as_str()));
-    texts.extend(contacts.iter().map(|c| c.0.as_str()));
-    let tokens = search::index_tokens(&texts);
-    search::upsert(tx, id, &tokens).await
+    reindex_many(tx, &[id]).await
+}
+
+/// Rewrites the search documents of many enterprises with a few queries per thousand.
+pub async fn reindex_many(tx: &mut Tx, ids: &[Uuid]) -> Result<(), Error> {
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut texts: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for sql in [
+            "SELECT id, name FROM enterprise WHERE id IN ",
+            "SELECT id, legal_rep_name FROM enterprise WHERE id IN ",
+            "SELECT enterprise_id, name FROM enterprise_former_name WHERE enterprise_id IN ",
+            "SELECT enterprise_id, name FROM enterprise_contact WHERE enterprise_id IN ",
+        ] {
+            let mut q = Sql::new(sql);
+            in_list(&mut q, chunk);
+            for (id, text) in tx.all::<(Uuid, String)>(&q).await? {
+                texts.entry(id).or_default().push(text);
+            }
+        }
+        let docs: Vec<(Uuid, String)> = chunk
+            .iter()
+            .filter_map(|id| texts.get(id).map(|t| (*id, search::index_tokens(&t.iter().map(String::as_str).collect::<Vec<_>>()))))
+            .collect();
+        search::upsert_many(tx, &docs).await?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Default, Clone)]
@@ -230,7 +291,12 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
             s.push(" FROM enterprise e WHERE 1 = 1");
         }
     }
-    scope_predicate(&mut s, scope, "e.station_id");
+    match scope {
+        // a bureau's stations hold most rows: SQLite should walk the order's index and filter,
+        // not read them all through the station index and sort
+        Scope::Bureau { .. } | Scope::Department { station: None, .. } if sqlite => scope_predicate(&mut s, scope, "+e.station_id"),
+        _ => scope_predicate(&mut s, scope, "e.station_id"),
+    }
     let as_of = f.as_of.unwrap_or(today);
     if let Some(st) = f.station_id {
         s.push(" AND e.station_id = ").param(st);
@@ -260,14 +326,15 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
         s.push(" AND e.grade = ").param(grade.as_str());
     }
     if let (Some(grade), Some(_)) = (&f.grade, f.as_of) {
-        // the grade in force on the date: its latest record on or before it
-        s.push(" AND EXISTS (SELECT 1 FROM enterprise_grade g WHERE g.enterprise_id = e.id AND g.grade = ")
+        // the grade in force on the date: the records whose period covers it, read from the
+        // grade index (a set the planner can drive from or probe)
+        s.push(" AND e.id IN (SELECT g.enterprise_id FROM enterprise_grade g WHERE g.grade = ")
             .param(grade.as_str())
             .push(" AND g.effective_on <= ")
             .param(as_of)
-            .push(" AND NOT EXISTS (SELECT 1 FROM enterprise_grade g2 WHERE g2.enterprise_id = e.id AND g2.effective_on <= ")
+            .push(" AND (g.superseded_on IS NULL OR g.superseded_on > ")
             .param(as_of)
-            .push(" AND (g2.effective_on > g.effective_on OR (g2.effective_on = g.effective_on AND g2.created_at > g.created_at))))");
+            .push("))");
     }
     if let Some(until) = f.expiring_until {
         s.push(" AND EXISTS (SELECT 1 FROM certificate c WHERE c.enterprise_id = e.id AND c.expires_on >= ")
@@ -303,30 +370,15 @@ pub fn default_sort(f: &Filter) -> Sort {
     }
 }
 
-/// The number of matches, counted up to `cap` (then `(cap, true)`).
-pub async fn count_matches(tx: &mut Tx, scope: &Scope, f: &Filter, today: Day, cap: i64) -> Result<(i64, bool), Error> {
-    let sqlite = matches!(tx, Tx::Sqlite(_));
+fn count_sql(scope: &Scope, f: &Filter, today: Day, cap: i64, sqlite: bool) -> Sql {
     let mut inner = filtered("SELECT 1", scope, f, today, sqlite);
     // literal limits: SQLite picks an ordered, early-stopping plan only when it sees them
     inner.push(&format!(" LIMIT {}", cap.saturating_add(1)));
-    let n = tx.count(&Sql { text: format!("SELECT count(*) FROM ({}) t", inner.text), args: inner.args }).await?;
-    Ok(if n > cap { (cap, true) } else { (n, false) })
+    Sql { text: format!("SELECT count(*) FROM ({}) t", inner.text), args: inner.args }
 }
 
-/// One page of enterprises and the (capped) number of matches.
 #[allow(clippy::too_many_arguments)]
-pub async fn list(
-    tx: &mut Tx,
-    scope: &Scope,
-    f: &Filter,
-    sort: Sort,
-    desc: bool,
-    limit: i64,
-    offset: i64,
-    today: Day,
-) -> Result<(Vec<ListRow>, i64, bool), Error> {
-    let sqlite = matches!(tx, Tx::Sqlite(_));
-    let (total, capped) = count_matches(tx, scope, f, today, COUNT_CAP).await?;
+fn page_sql(scope: &Scope, f: &Filter, sort: Sort, desc: bool, limit: i64, offset: i64, today: Day, sqlite: bool) -> Sql {
     let mut s = filtered("SELECT e.*", scope, f, today, sqlite);
     let words = matches!(text_of(f), Text::Words(_));
     let col = match sort {
@@ -344,22 +396,41 @@ pub async fn list(
     } else {
         s.push(&format!(" ORDER BY {col} {dir}, e.id {dir} LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
     }
-    let rows: Vec<EnterpriseRow> = tx.all(&s).await?;
+    s
+}
+
+/// The count and page statements of a list, for `EXPLAIN` in benchmarks.
+#[allow(clippy::too_many_arguments)]
+pub fn list_statements(scope: &Scope, f: &Filter, sort: Sort, desc: bool, limit: i64, offset: i64, today: Day, sqlite: bool) -> [Sql; 2] {
+    [count_sql(scope, f, today, COUNT_CAP, sqlite), page_sql(scope, f, sort, desc, limit, offset, today, sqlite)]
+}
+
+/// The number of matches, counted up to `cap` (then `(cap, true)`).
+pub async fn count_matches(tx: &mut Tx, scope: &Scope, f: &Filter, today: Day, cap: i64) -> Result<(i64, bool), Error> {
+    let sqlite = matches!(tx, Tx::Sqlite(_));
+    let n = tx.count(&count_sql(scope, f, today, cap, sqlite)).await?;
+    Ok(if n > cap { (cap, true) } else { (n, false) })
+}
+
+/// One page of enterprises and the (capped) number of matches.
+#[allow(clippy::too_many_arguments)]
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    sort: Sort,
+    desc: bool,
+    limit: i64,
+    offset: i64,
+    today: Day,
+) -> Result<(Vec<ListRow>, i64, bool), Error> {
+    let sqlite = matches!(tx, Tx::Sqlite(_));
+    let (total, capped) = count_matches(tx, scope, f, today, COUNT_CAP).await?;
+    let rows: Vec<EnterpriseRow> = tx.all(&page_sql(scope, f, sort, desc, limit, offset, today, sqlite)).await?;
     let names: std::collections::HashMap<Uuid, String> =
         tx.all::<(Uuid, String)>(&Sql::new("SELECT id, name FROM station")).await?.into_iter().collect();
     let rows = rows.into_iter().map(|e| ListRow { station_name: names.get(&e.station_id).cloned().unwrap_or_default(), e }).collect();
     Ok((rows, total, capped))
-}
-
-fn in_list(s: &mut Sql, ids: &[Uuid]) {
-    s.push("(");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            s.push(", ");
-        }
-        s.param(*id);
-    }
-    s.push(")");
 }
 
 /// Labels in force on `on` for each of `ids`.
@@ -467,17 +538,22 @@ pub async fn labels(tx: &mut Tx, id: Uuid) -> Result<Vec<LabelPeriod>, Error> {
 }
 
 pub async fn insert_label(tx: &mut Tx, l: &LabelPeriod) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO enterprise_label (id, enterprise_id, label, valid_from, valid_to, note, version, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
-            .bind(l.id)
-            .bind(l.enterprise_id)
-            .bind(&l.label)
-            .bind(l.valid_from)
-            .bind(crate::sql::Arg::Day(l.valid_to))
-            .bind(&l.note)
-            .bind(l.version)
-            .bind(l.created_at),
-    )
+    insert_labels(tx, std::slice::from_ref(l)).await
+}
+
+pub async fn insert_labels(tx: &mut Tx, ls: &[LabelPeriod]) -> Result<(), Error> {
+    tx.insert_many("INSERT INTO enterprise_label (id, enterprise_id, label, valid_from, valid_to, note, version, created_at)", ls, |l| {
+        vec![
+            l.id.into(),
+            l.enterprise_id.into(),
+            (&l.label).into(),
+            l.valid_from.into(),
+            Arg::Day(l.valid_to),
+            (&l.note).into(),
+            l.version.into(),
+            l.created_at.into(),
+        ]
+    })
     .await
     .map(|_| ())
 }
@@ -517,6 +593,9 @@ pub struct GradeRecord {
     pub actor_name: String,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Ts,
+    /// The day the next record replaced this one (exclusive); none while it holds.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub superseded_on: Option<Day>,
 }
 
 pub async fn grades(tx: &mut Tx, id: Uuid) -> Result<Vec<GradeRecord>, Error> {
@@ -534,6 +613,41 @@ pub async fn insert_grade(tx: &mut Tx, g: &GradeRecord) -> Result<(), Error> {
             .bind(g.actor_id)
             .bind(&g.actor_name)
             .bind(g.created_at),
+    )
+    .await?;
+    // re-derive the enterprise's periods: a record may be back-dated between two others
+    tx.exec(
+        &Sql::new(
+            "UPDATE enterprise_grade SET superseded_on = (SELECT g2.effective_on FROM enterprise_grade g2 \
+             WHERE g2.enterprise_id = enterprise_grade.enterprise_id AND (g2.effective_on > enterprise_grade.effective_on \
+             OR (g2.effective_on = enterprise_grade.effective_on AND g2.created_at > enterprise_grade.created_at)) \
+             ORDER BY g2.effective_on, g2.created_at LIMIT 1) WHERE enterprise_id = $1",
+        )
+        .bind(g.enterprise_id),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Whole grade histories of enterprises that have none yet, their periods already set
+/// (generators, bulk loads).
+pub async fn insert_grades(tx: &mut Tx, gs: &[GradeRecord]) -> Result<(), Error> {
+    tx.insert_many(
+        "INSERT INTO enterprise_grade (id, enterprise_id, grade, effective_on, reason, actor_id, actor_name, created_at, superseded_on)",
+        gs,
+        |g| {
+            vec![
+                g.id.into(),
+                g.enterprise_id.into(),
+                (&g.grade).into(),
+                g.effective_on.into(),
+                (&g.reason).into(),
+                g.actor_id.into(),
+                (&g.actor_name).into(),
+                g.created_at.into(),
+                Arg::Day(g.superseded_on),
+            ]
+        },
     )
     .await
     .map(|_| ())
@@ -637,20 +751,29 @@ pub async fn delete_child(tx: &mut Tx, table: &'static str, id: Uuid) -> Result<
 }
 
 pub async fn insert_contact(tx: &mut Tx, c: &ContactRow) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO enterprise_contact (id, enterprise_id, role, name, position, phone_enc, phone_hash, email, note, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)")
-            .bind(c.id)
-            .bind(c.enterprise_id)
-            .bind(&c.role)
-            .bind(&c.name)
-            .bind(&c.position)
-            .bind(c.phone_enc.clone())
-            .bind(c.phone_hash.clone())
-            .bind(&c.email)
-            .bind(&c.note)
-            .bind(c.version)
-            .bind(c.created_at)
-            .bind(c.updated_at),
+    insert_contacts(tx, std::slice::from_ref(c)).await
+}
+
+pub async fn insert_contacts(tx: &mut Tx, cs: &[ContactRow]) -> Result<(), Error> {
+    tx.insert_many(
+        "INSERT INTO enterprise_contact (id, enterprise_id, role, name, position, phone_enc, phone_hash, email, note, version, created_at, updated_at)",
+        cs,
+        |c| {
+            vec![
+                c.id.into(),
+                c.enterprise_id.into(),
+                (&c.role).into(),
+                (&c.name).into(),
+                (&c.position).into(),
+                c.phone_enc.clone().into(),
+                c.phone_hash.clone().into(),
+                (&c.email).into(),
+                (&c.note).into(),
+                c.version.into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ]
+        },
     )
     .await
     .map(|_| ())
@@ -677,19 +800,28 @@ pub async fn save_contact(tx: &mut Tx, c: &ContactRow, expected: i64) -> Result<
 }
 
 pub async fn insert_certificate(tx: &mut Tx, c: &Certificate) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO certificate (id, enterprise_id, kind, name, number, issuer, issued_on, expires_on, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
-            .bind(c.id)
-            .bind(c.enterprise_id)
-            .bind(&c.kind)
-            .bind(&c.name)
-            .bind(&c.number)
-            .bind(&c.issuer)
-            .bind(crate::sql::Arg::Day(c.issued_on))
-            .bind(crate::sql::Arg::Day(c.expires_on))
-            .bind(c.version)
-            .bind(c.created_at)
-            .bind(c.updated_at),
+    insert_certificates(tx, std::slice::from_ref(c)).await
+}
+
+pub async fn insert_certificates(tx: &mut Tx, cs: &[Certificate]) -> Result<(), Error> {
+    tx.insert_many(
+        "INSERT INTO certificate (id, enterprise_id, kind, name, number, issuer, issued_on, expires_on, version, created_at, updated_at)",
+        cs,
+        |c| {
+            vec![
+                c.id.into(),
+                c.enterprise_id.into(),
+                (&c.kind).into(),
+                (&c.name).into(),
+                (&c.number).into(),
+                (&c.issuer).into(),
+                Arg::Day(c.issued_on),
+                Arg::Day(c.expires_on),
+                c.version.into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ]
+        },
     )
     .await
     .map(|_| ())
@@ -715,19 +847,28 @@ pub async fn save_certificate(tx: &mut Tx, c: &Certificate, expected: i64) -> Re
 }
 
 pub async fn insert_ip(tx: &mut Tx, c: &IpAsset) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO ip_asset (id, enterprise_id, kind, number, title, filed_on, granted_on, status, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
-            .bind(c.id)
-            .bind(c.enterprise_id)
-            .bind(&c.kind)
-            .bind(&c.number)
-            .bind(&c.title)
-            .bind(crate::sql::Arg::Day(c.filed_on))
-            .bind(crate::sql::Arg::Day(c.granted_on))
-            .bind(&c.status)
-            .bind(c.version)
-            .bind(c.created_at)
-            .bind(c.updated_at),
+    insert_ips(tx, std::slice::from_ref(c)).await
+}
+
+pub async fn insert_ips(tx: &mut Tx, cs: &[IpAsset]) -> Result<(), Error> {
+    tx.insert_many(
+        "INSERT INTO ip_asset (id, enterprise_id, kind, number, title, filed_on, granted_on, status, version, created_at, updated_at)",
+        cs,
+        |c| {
+            vec![
+                c.id.into(),
+                c.enterprise_id.into(),
+                (&c.kind).into(),
+                (&c.number).into(),
+                (&c.title).into(),
+                Arg::Day(c.filed_on),
+                Arg::Day(c.granted_on),
+                (&c.status).into(),
+                c.version.into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ]
+        },
     )
     .await
     .map(|_| ())
@@ -793,6 +934,28 @@ pub async fn upsert_figures(tx: &mut Tx, f: &YearFigures) -> Result<(), Error> {
     .map(|_| ())
 }
 
+/// Figures of enterprises that have none yet (generators, bulk loads).
+pub async fn insert_figures(tx: &mut Tx, fs: &[YearFigures]) -> Result<(), Error> {
+    tx.insert_many(
+        "INSERT INTO enterprise_figure (enterprise_id, year, revenue, rd_spend, employees, tax_paid, output_value, updated_at)",
+        fs,
+        |f| {
+            vec![
+                f.enterprise_id.into(),
+                f.year.into(),
+                f.revenue.into(),
+                f.rd_spend.into(),
+                f.employees.into(),
+                f.tax_paid.into(),
+                f.output_value.into(),
+                f.updated_at.into(),
+            ]
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
 // ------------------------------------------------------------------ timeline
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
@@ -814,18 +977,23 @@ pub struct TimelineEntry {
 
 /// The one way a module tells an enterprise's story.
 pub async fn record(tx: &mut Tx, e: &TimelineEntry) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO timeline (id, enterprise_id, at, kind, summary, actor_id, actor_name, ref_type, ref_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
-            .bind(e.id)
-            .bind(e.enterprise_id)
-            .bind(e.at)
-            .bind(&e.kind)
-            .bind(&e.summary)
-            .bind(e.actor_id)
-            .bind(&e.actor_name)
-            .bind(&e.ref_type)
-            .bind(e.ref_id.clone()),
-    )
+    record_many(tx, std::slice::from_ref(e)).await
+}
+
+pub async fn record_many(tx: &mut Tx, es: &[TimelineEntry]) -> Result<(), Error> {
+    tx.insert_many("INSERT INTO timeline (id, enterprise_id, at, kind, summary, actor_id, actor_name, ref_type, ref_id)", es, |e| {
+        vec![
+            e.id.into(),
+            e.enterprise_id.into(),
+            e.at.into(),
+            (&e.kind).into(),
+            (&e.summary).into(),
+            e.actor_id.into(),
+            (&e.actor_name).into(),
+            (&e.ref_type).into(),
+            e.ref_id.clone().into(),
+        ]
+    })
     .await
     .map(|_| ())
 }

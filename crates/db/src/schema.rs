@@ -76,7 +76,11 @@ pub async fn read(db: &Db) -> Result<Schema, Error> {
                 .await?;
             for (t, name, def) in idx {
                 let unique = def.starts_with("CREATE UNIQUE INDEX");
+                // the column list follows USING …; a partial index's WHERE clause comes after it
                 let cols = def
+                    .split(" WHERE ")
+                    .next()
+                    .unwrap_or(&def)
                     .rsplit_once('(')
                     .and_then(|(_, r)| r.split_once(')'))
                     .map(|(c, _)| c.split(',').map(|x| x.trim().trim_matches('"')).collect::<Vec<_>>().join(","))

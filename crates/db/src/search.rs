@@ -2,8 +2,10 @@
 //! 华为 matches, which trigram indexes miss) and the words are indexed by SQLite FTS5 or a
 //! PostgreSQL `tsvector('simple')` GIN index.
 
+use crate::sql::{IN_CHUNK, in_list};
 use crate::{Sql, Tx};
 use jieba_rs::Jieba;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use uuid::Uuid;
 use zt_domain::Error;
@@ -38,30 +40,50 @@ pub fn query_words(q: &str) -> Vec<String> {
     words
 }
 
-/// Writes (or rewrites) the search document of one enterprise.
-pub async fn upsert(tx: &mut Tx, enterprise: Uuid, tokens: &str) -> Result<(), Error> {
-    let existing: Option<(i64,)> =
-        tx.opt(&Sql::new("SELECT doc_no FROM enterprise_search WHERE enterprise_id = $1").bind(enterprise)).await?;
-    let doc_no = match existing {
-        Some((d,)) => {
-            tx.exec(&Sql::new("UPDATE enterprise_search SET tokens = $1 WHERE enterprise_id = $2").bind(tokens).bind(enterprise)).await?;
-            d
+/// Writes (or rewrites) the search documents of enterprises: `(enterprise, tokens)` pairs.
+/// A new document takes the next numbers of the `search_doc` counter, reserved as one block.
+pub async fn upsert_many(tx: &mut Tx, docs: &[(Uuid, String)]) -> Result<(), Error> {
+    for chunk in docs.chunks(IN_CHUNK) {
+        let ids: Vec<Uuid> = chunk.iter().map(|d| d.0).collect();
+        let mut q = Sql::new("SELECT enterprise_id, doc_no FROM enterprise_search WHERE enterprise_id IN ");
+        in_list(&mut q, &ids);
+        let existing: HashMap<Uuid, i64> = tx.all::<(Uuid, i64)>(&q).await?.into_iter().collect();
+        if !existing.is_empty() {
+            let old: Vec<i64> = existing.values().copied().collect();
+            let mut d = Sql::new("DELETE FROM enterprise_search WHERE doc_no IN ");
+            in_list(&mut d, &old);
+            tx.exec(&d).await?;
+            if matches!(tx, Tx::Sqlite(_)) {
+                let mut d = Sql::new("DELETE FROM enterprise_search_fts WHERE rowid IN ");
+                in_list(&mut d, &old);
+                tx.exec(&d).await?;
+            }
         }
-        None => {
-            let (d,): (i64,) = tx.one(&Sql::new("UPDATE counter SET value = value + 1 WHERE name = 'search_doc' RETURNING value")).await?;
-            tx.exec(
-                &Sql::new("INSERT INTO enterprise_search (enterprise_id, doc_no, tokens) VALUES ($1, $2, $3)")
-                    .bind(enterprise)
-                    .bind(d)
-                    .bind(tokens),
-            )
-            .await?;
-            d
+        let fresh = (chunk.len() - existing.len()) as i64;
+        let mut next = if fresh > 0 {
+            let (last,): (i64,) =
+                tx.one(&Sql::new("UPDATE counter SET value = value + $1 WHERE name = 'search_doc' RETURNING value").bind(fresh)).await?;
+            last - fresh + 1
+        } else {
+            0
+        };
+        let numbered: Vec<(Uuid, i64, &str)> = chunk
+            .iter()
+            .map(|(id, tokens)| {
+                let no = existing.get(id).copied().unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                });
+                (*id, no, tokens.as_str())
+            })
+            .collect();
+        tx.insert_many("INSERT INTO enterprise_search (enterprise_id, doc_no, tokens)", &numbered, |d| {
+            vec![d.0.into(), d.1.into(), d.2.into()]
+        })
+        .await?;
+        if matches!(tx, Tx::Sqlite(_)) {
+            tx.insert_many("INSERT INTO enterprise_search_fts (rowid, tokens)", &numbered, |d| vec![d.1.into(), d.2.into()]).await?;
         }
-    };
-    if matches!(tx, Tx::Sqlite(_)) {
-        tx.exec(&Sql::new("DELETE FROM enterprise_search_fts WHERE rowid = $1").bind(doc_no)).await?;
-        tx.exec(&Sql::new("INSERT INTO enterprise_search_fts (rowid, tokens) VALUES ($1, $2)").bind(doc_no).bind(tokens)).await?;
     }
     Ok(())
 }

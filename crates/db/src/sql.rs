@@ -128,4 +128,82 @@ impl Tx {
     pub async fn exists(&mut self, sql: &Sql) -> Result<bool, Error> {
         Ok(self.count(sql).await? > 0)
     }
+
+    /// Inserts many rows in as few statements as the bind limits allow: `head` is
+    /// `INSERT INTO t (a, b, c)`, `values` gives one row's values in column order. Bulk paths
+    /// (imports, generators) cost one round trip per few thousand values instead of per row.
+    pub async fn insert_many<T>(&mut self, head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Result<u64, Error> {
+        let mut written = 0;
+        // SQLite looks each `$n` name up in a list (quadratic in the number of values), so its
+        // bulk statements use anonymous `?` placeholders
+        let anonymous = matches!(self, Tx::Sqlite(_));
+        for s in insert_statements(head, items, values, anonymous) {
+            written += self.exec(&s).await?;
+        }
+        Ok(written)
+    }
+}
+
+impl Tx {
+    /// `UPDATE table SET col = value, … WHERE id = $id AND version = $expected`: exactly one row,
+    /// or 409 `conflict.version` (someone else changed it first).
+    pub async fn update_row(&mut self, table: &str, id: Uuid, expected_version: i64, cols: Vec<(&str, Arg)>) -> Result<(), Error> {
+        let mut s = Sql::new(&format!("UPDATE {table} SET "));
+        for (i, (c, v)) in cols.into_iter().enumerate() {
+            if i > 0 {
+                s.push(", ");
+            }
+            s.push(c).push(" = ").param(v);
+        }
+        s.push(" WHERE id = ").param(id).push(" AND version = ").param(expected_version);
+        crate::expect_one(self.exec(&s).await?)
+    }
+}
+
+/// The statements of [`Tx::insert_many`], built before any is run.
+fn insert_statements<T>(head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>, anonymous: bool) -> Vec<Sql> {
+    let mut out: Vec<Sql> = Vec::new();
+    for item in items {
+        let row = values(item);
+        if out.last().is_none_or(|s| s.args.len() + row.len() > MAX_ARGS) {
+            let mut s = Sql::new(head);
+            s.push(" VALUES (");
+            out.push(s);
+        } else {
+            out.last_mut().expect("a statement").push(", (");
+        }
+        let s = out.last_mut().expect("a statement");
+        for (i, a) in row.into_iter().enumerate() {
+            if i > 0 {
+                s.push(",");
+            }
+            if anonymous {
+                s.args.push(a);
+                s.push("?");
+            } else {
+                s.param(a);
+            }
+        }
+        s.push(")");
+    }
+    out
+}
+
+/// The most values one statement binds (SQLite allows 32,766, PostgreSQL 65,535).
+pub const MAX_ARGS: usize = 30_000;
+
+/// How many values an `IN` list of a bulk path carries: SQLite looks `$n` names up linearly, so
+/// longer lists cost more per value than another round trip.
+pub const IN_CHUNK: usize = 500;
+
+/// Appends `(v1, v2, …)` for an `IN` list; callers keep lists to [`IN_CHUNK`].
+pub fn in_list<T: Clone + Into<Arg>>(s: &mut Sql, values: &[T]) {
+    s.push("(");
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            s.push(", ");
+        }
+        s.param(v.clone());
+    }
+    s.push(")");
 }

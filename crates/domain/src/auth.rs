@@ -27,6 +27,33 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission { code: "enterprise.export", name_zh: "导出企业数据", name_en: "Export enterprise data" },
     Permission { code: "pi.unmask", name_zh: "查看未脱敏个人信息", name_en: "View unmasked personal data" },
     Permission { code: "pi.export.bulk", name_zh: "大批量导出个人信息", name_en: "Bulk export of personal data" },
+    Permission { code: "calendar.manage", name_zh: "维护工作日历", name_en: "Maintain the working-day calendar" },
+    Permission { code: "catalog.read", name_zh: "查看服务清单", name_en: "View the service catalog" },
+    Permission { code: "catalog.manage", name_zh: "维护服务清单和受理单", name_en: "Maintain the service catalog and slips" },
+    Permission { code: "request.read", name_zh: "查看办件", name_en: "View requests" },
+    Permission { code: "request.intake", name_zh: "窗口受理", name_en: "Take requests at the window" },
+    Permission { code: "request.handle", name_zh: "办理办件", name_en: "Handle requests" },
+    Permission { code: "request.approve", name_zh: "审批延期", name_en: "Approve extensions" },
+];
+
+/// The permissions of the first release, before the service catalog: an installation without a
+/// record of offered permissions has seen exactly these (see `ensure_role_permissions`).
+pub const FIRST_RELEASE_PERMISSIONS: &[&str] = &[
+    "org.read",
+    "org.manage",
+    "account.read",
+    "account.manage",
+    "account.grant",
+    "account.unlock",
+    "role.manage",
+    "roster.read",
+    "roster.manage",
+    "audit.read",
+    "enterprise.read",
+    "enterprise.write",
+    "enterprise.export",
+    "pi.unmask",
+    "pi.export.bulk",
 ];
 
 pub fn is_permission(code: &str) -> bool {
@@ -60,7 +87,7 @@ pub const ROLES: &[RoleDef] = &[
         code: SYSTEM_ADMIN,
         name_zh: "系统管理员",
         name_en: "System administrator",
-        default_permissions: &["org.read", "org.manage", "account.read", "account.manage"],
+        default_permissions: &["org.read", "org.manage", "account.read", "account.manage", "calendar.manage"],
     },
     RoleDef {
         code: SECURITY_ADMIN,
@@ -81,6 +108,10 @@ pub const ROLES: &[RoleDef] = &[
             "roster.manage",
             "enterprise.read",
             "enterprise.export",
+            "catalog.read",
+            "catalog.manage",
+            "request.read",
+            "request.approve",
         ],
     },
     RoleDef {
@@ -97,19 +128,34 @@ pub const ROLES: &[RoleDef] = &[
             "enterprise.write",
             "enterprise.export",
             "pi.unmask",
+            "catalog.read",
+            "catalog.manage",
+            "request.read",
+            "request.intake",
+            "request.handle",
+            "request.approve",
         ],
     },
     RoleDef {
         code: SPECIALIST,
         name_zh: "服务专员",
         name_en: "Service specialist",
-        default_permissions: &["org.read", "roster.read", "enterprise.read", "enterprise.write"],
+        default_permissions: &[
+            "org.read",
+            "roster.read",
+            "enterprise.read",
+            "enterprise.write",
+            "catalog.read",
+            "request.read",
+            "request.intake",
+            "request.handle",
+        ],
     },
     RoleDef {
         code: DEPARTMENT_HANDLER,
         name_zh: "科室经办人",
         name_en: "Department handler",
-        default_permissions: &["org.read", "enterprise.read"],
+        default_permissions: &["org.read", "enterprise.read", "catalog.read", "request.read", "request.handle"],
     },
     RoleDef { code: MEMBER_USER, name_zh: "成员单位用户", name_en: "Member-unit user", default_permissions: &[] },
     RoleDef { code: ENTERPRISE_USER, name_zh: "企业用户", name_en: "Enterprise user", default_permissions: &[] },
@@ -128,7 +174,17 @@ pub fn is_admin_role(code: &str) -> bool {
 pub const ADMIN_ONLY_PERMISSIONS: &[&str] = &["account.manage", "account.grant", "account.unlock", "role.manage", "audit.read"];
 
 /// Permissions that read enterprise data, which none of the three admin roles may hold.
-pub const BUSINESS_DATA_PERMISSIONS: &[&str] = &["enterprise.read", "enterprise.write", "enterprise.export", "pi.unmask", "pi.export.bulk"];
+pub const BUSINESS_DATA_PERMISSIONS: &[&str] = &[
+    "enterprise.read",
+    "enterprise.write",
+    "enterprise.export",
+    "pi.unmask",
+    "pi.export.bulk",
+    "request.read",
+    "request.intake",
+    "request.handle",
+    "request.approve",
+];
 
 /// Checks a role assignment: every code known, at most one admin role, an admin role alone.
 pub fn check_role_set(roles: &[String]) -> Result<(), FieldError> {

@@ -65,6 +65,11 @@ impl Checks {
         }
     }
 
+    /// Whether a field already has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

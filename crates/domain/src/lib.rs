@@ -2,12 +2,14 @@
 //! roles, permissions and data scopes, password policy and TOTP. No IO here.
 
 pub mod auth;
+pub mod calendar;
 pub mod check;
 pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod ident;
 pub mod messages;
+pub mod requests;
 pub mod scope;
 pub mod totp;
 
