@@ -52,6 +52,21 @@ pub(crate) fn date_field(c: &mut Checks, field: &str, v: Option<&str>) -> Option
     }
 }
 
+/// A stable code (lower-case letters, digits and `_`, at most 32) with its Chinese and English
+/// names, as admin-defined labels and categories have: returns the code and the English name.
+pub(crate) fn coded_name(c: &mut Checks, code: &str, name_zh: &str, name_en: &Option<String>) -> (String, String) {
+    let code = code.trim().to_lowercase();
+    if code.is_empty() {
+        c.add("code", "required");
+    } else if code.len() > 32 || !code.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
+        c.add("code", "invalid_format");
+    }
+    c.text("name_zh", name_zh, 30);
+    let name_en = name_en.clone().unwrap_or_default().trim().to_string();
+    c.opt_text("name_en", Some(&name_en), 60);
+    (code, name_en)
+}
+
 pub(crate) fn one_of(c: &mut Checks, field: &str, v: &str, allowed: &[&str]) {
     if v.is_empty() {
         c.add(field, "required");
@@ -673,15 +688,7 @@ pub async fn add_label_def(
         return Err(Error::forbidden().into());
     }
     let mut c = Checks::new();
-    let code = i.code.trim().to_lowercase();
-    if code.is_empty() {
-        c.add("code", "required");
-    } else if code.len() > 32 || !code.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
-        c.add("code", "invalid_format");
-    }
-    c.text("name_zh", &i.name_zh, 30);
-    let name_en = i.name_en.clone().unwrap_or_default().trim().to_string();
-    c.opt_text("name_en", Some(&name_en), 60);
+    let (code, name_en) = coded_name(&mut c, &i.code, &i.name_zh, &i.name_en);
     let mut tx = st.db.write().await?;
     let defs = repo::label_defs(&mut tx).await?;
     if defs.iter().any(|d| d.code == code) {

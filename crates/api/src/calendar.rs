@@ -152,7 +152,8 @@ pub async fn add_year(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DayInput {
-    #[schema(value_type = String, format = Date)]
+    /// Required when adding; a day cannot be moved (delete it and add another).
+    #[schema(value_type = Option<String>, format = Date)]
     pub day: Option<String>,
     /// `holiday`, `workday` or `closure`.
     pub kind: Option<String>,

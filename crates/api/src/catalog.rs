@@ -55,15 +55,7 @@ pub async fn add_category(
 ) -> ApiResult<(StatusCode, Json<Category>)> {
     s.actor.require("catalog.manage")?;
     let mut c = Checks::new();
-    let code = i.code.trim().to_lowercase();
-    if code.is_empty() {
-        c.add("code", "required");
-    } else if code.len() > 32 || !code.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
-        c.add("code", "invalid_format");
-    }
-    c.text("name_zh", &i.name_zh, 30);
-    let name_en = i.name_en.clone().unwrap_or_default().trim().to_string();
-    c.opt_text("name_en", Some(&name_en), 60);
+    let (code, name_en) = crate::archive::coded_name(&mut c, &i.code, &i.name_zh, &i.name_en);
     let mut tx = st.db.write().await?;
     let all = repo::categories(&mut tx).await?;
     if all.iter().any(|x| x.code == code) {

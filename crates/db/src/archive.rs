@@ -269,7 +269,9 @@ fn text_of(f: &Filter) -> Text {
 
 /// FROM and WHERE for a list: driven by the full-text index when there are words, so the cost
 /// follows the matches rather than the size of the table.
-fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -> Sql {
+/// `page`: the statement reads one page in list order (filters as correlated probes that stop
+/// early); otherwise it counts (filters as sets read from their own index).
+fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool, page: bool) -> Sql {
     let text = text_of(f);
     let mut s = Sql::new(select);
     match (&text, sqlite) {
@@ -325,9 +327,18 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool) -
         // today's grade is kept on the row (see `refresh_current_grades`)
         s.push(" AND e.grade = ").param(grade.as_str());
     }
-    if let (Some(grade), Some(_)) = (&f.grade, f.as_of) {
-        // the grade in force on the date: the records whose period covers it, read from the
-        // grade index (a set the planner can drive from or probe)
+    if let (Some(grade), Some(_), true) = (&f.grade, f.as_of, page) {
+        // the grade in force on the date, probed per row along the page's order
+        s.push(" AND EXISTS (SELECT 1 FROM enterprise_grade g WHERE g.enterprise_id = e.id AND g.grade = ")
+            .param(grade.as_str())
+            .push(" AND g.effective_on <= ")
+            .param(as_of)
+            .push(" AND (g.superseded_on IS NULL OR g.superseded_on > ")
+            .param(as_of)
+            .push("))");
+    }
+    if let (Some(grade), Some(_), false) = (&f.grade, f.as_of, page) {
+        // counting: the records whose period covers the date, read from the grade index
         s.push(" AND e.id IN (SELECT g.enterprise_id FROM enterprise_grade g WHERE g.grade = ")
             .param(grade.as_str())
             .push(" AND g.effective_on <= ")
@@ -371,7 +382,7 @@ pub fn default_sort(f: &Filter) -> Sort {
 }
 
 fn count_sql(scope: &Scope, f: &Filter, today: Day, cap: i64, sqlite: bool) -> Sql {
-    let mut inner = filtered("SELECT 1", scope, f, today, sqlite);
+    let mut inner = filtered("SELECT 1", scope, f, today, sqlite, false);
     // literal limits: SQLite picks an ordered, early-stopping plan only when it sees them
     inner.push(&format!(" LIMIT {}", cap.saturating_add(1)));
     Sql { text: format!("SELECT count(*) FROM ({}) t", inner.text), args: inner.args }
@@ -379,7 +390,7 @@ fn count_sql(scope: &Scope, f: &Filter, today: Day, cap: i64, sqlite: bool) -> S
 
 #[allow(clippy::too_many_arguments)]
 fn page_sql(scope: &Scope, f: &Filter, sort: Sort, desc: bool, limit: i64, offset: i64, today: Day, sqlite: bool) -> Sql {
-    let mut s = filtered("SELECT e.*", scope, f, today, sqlite);
+    let mut s = filtered("SELECT e.*", scope, f, today, sqlite, true);
     let words = matches!(text_of(f), Text::Words(_));
     let col = match sort {
         Sort::Name => "e.name",

@@ -123,11 +123,7 @@ impl Db {
                     // FULL: an acknowledged commit survives a power cut, not only a crash.
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-                    // reads through a memory map and a larger page cache: a list at a million
-                    // enterprises touches thousands of pages
-                    .pragma("mmap_size", "1073741824")
-                    .pragma("cache_size", "-32768");
+                    .busy_timeout(Duration::from_secs(10));
                 if let Some(parent) = opts.get_filename().parent() {
                     if !parent.as_os_str().is_empty() && !parent.exists() {
                         std::fs::create_dir_all(parent).map_err(|e| ConnectError::Folder(parent.display().to_string(), e))?;

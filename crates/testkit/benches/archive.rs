@@ -6,7 +6,8 @@
 //!   peak memory of the process.
 //!
 //! `cargo bench -p zt-testkit --bench archive` (ZT_BENCH_N enterprises, default 100,000;
-//! ZT_BENCH_IMPORT rows, default 100,000; the database is kept in target/bench for re-runs).
+//! ZT_BENCH_IMPORT rows, default 100,000; the database is kept in target/bench for re-runs;
+//! ZT_BENCH_ONLY=import runs the import alone; ZT_BENCH_PLAN=1 prints the search plans).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,12 +27,17 @@ fn pct(mut v: Vec<Duration>, p: f64) -> f64 {
     v[i].as_secs_f64() * 1000.0
 }
 
-fn peak_rss_mib() -> f64 {
+/// A `/proc/self/status` figure in MiB (VmHWM, RssAnon, RssFile…).
+fn status_mib(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+fn peak_rss_mib() -> f64 {
+    status_mib("VmHWM:")
 }
 
 async fn prepare(n: usize, key: &[u8; 32]) -> (String, Db) {
@@ -137,7 +143,7 @@ async fn search_bench(db: &Db, n: usize) {
     }
 }
 
-async fn profile_bench(url: &str, key: [u8; 32]) -> (String, reqwest::Client) {
+async fn profile_bench(url: &str, key: [u8; 32], load: bool) -> (String, reqwest::Client) {
     let cfg = Config {
         database_url: url.to_string(),
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -168,6 +174,9 @@ async fn profile_bench(url: &str, key: [u8; 32]) -> (String, reqwest::Client) {
         .await
         .unwrap();
     assert!(r.status().is_success());
+    if !load {
+        return (base, c);
+    }
     let v: serde_json::Value =
         c.get(format!("{base}/api/enterprises?page_size=200&sort=updated_at")).send().await.unwrap().json().await.unwrap();
     let ids: Vec<String> = v["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_string()).collect();
@@ -281,6 +290,12 @@ async fn import_bench(base: &str, c: &reqwest::Client, rows: usize, stations: &[
         result["result"]["invalid"],
         peak_rss_mib()
     );
+    println!(
+        "  after the import: resident {:.0} MiB, of which anonymous (heap) {:.0} MiB and file-backed (the memory-mapped database) {:.0} MiB",
+        status_mib("VmRSS:"),
+        status_mib("RssAnon:"),
+        status_mib("RssFile:")
+    );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -292,7 +307,11 @@ async fn main() {
     let import_rows = env_usize("ZT_BENCH_IMPORT", 100_000);
     let key = [42u8; 32];
     let (url, db) = prepare(n, &key).await;
-    search_bench(&db, n).await;
+    // ZT_BENCH_ONLY=import: the import alone, in a process that did not generate (a clean peak RSS)
+    let only_import = std::env::var("ZT_BENCH_ONLY").is_ok_and(|v| v == "import");
+    if !only_import {
+        search_bench(&db, n).await;
+    }
     let mut tx = db.read().await.unwrap();
     let stations: Vec<String> = zt_db::org::all_in_scope::<zt_db::org::Station>(&mut tx, "station", &Scope::All)
         .await
@@ -301,7 +320,7 @@ async fn main() {
         .map(|s| s.name)
         .collect();
     tx.commit().await.unwrap();
-    let (base, c) = profile_bench(&url, key).await;
+    let (base, c) = profile_bench(&url, key, !only_import).await;
     if import_rows > 0 {
         import_bench(&base, &c, import_rows, &stations).await;
     }

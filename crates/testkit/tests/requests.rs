@@ -282,6 +282,15 @@ both!(concurrent_steps_conflict_and_slips_are_versioned, |app| {
     let (_, d) = app.get(&zw, &format!("/api/requests/{id}")).await;
     assert_eq!(d["slip"]["version"], it["slip"]["version"]);
     assert_eq!(d["slip"]["entries"].as_array().unwrap().len(), it["slip"]["entries"].as_array().unwrap().len());
+    // categories: the four of seed 001, plus the bureau's own
+    let (s, v) = app.post(&leader, "/api/catalog/categories", json!({"code": "ip", "name_zh": "知识产权"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_codes(&v), vec![("code".into(), "conflict.duplicate".into())]);
+    let (s, v) = app.post(&leader, "/api/catalog/categories", json!({"code": "metrology", "name_zh": "计量服务"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, cats) = app.get(&zw, "/api/catalog/categories").await;
+    let names: Vec<&str> = cats.as_array().unwrap().iter().map(|c| c["name_zh"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["知识产权保护与运用", "质量提升", "标准化", "产品质量认证", "计量服务"]);
     // bad catalog input: every field named
     let (s, v) = app.post(&leader, "/api/catalog/items", json!({"name": "", "category_code": "nope", "process_type": "fast", "limit_value": 0, "limit_unit": "hours", "fee_kind": "paid", "slip": []})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

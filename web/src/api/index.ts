@@ -37,8 +37,10 @@ import type {
   Station,
   TotpSetup,
 } from './types'
+import { calendarApi, catalogApi, requestsApi } from './requests'
 
 export * from './types'
+export * from './requests'
 export { ApiError } from './http'
 
 type Create<T> = Omit<Partial<T>, 'id' | 'version' | 'created_at' | 'updated_at'>
@@ -134,6 +136,10 @@ export const api = {
   grades: () => http.get<GradeDef[]>('/api/grades'),
   job: <R = ImportResult>(id: Id) => http.get<Job<R>>(`/api/jobs/${id}`),
   jobErrors: (id: Id) => download(`/api/jobs/${id}/errors.xlsx`, undefined, `import-errors-${id}.xlsx`),
+
+  calendar: calendarApi,
+  catalog: catalogApi,
+  requests: requestsApi,
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

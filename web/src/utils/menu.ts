@@ -27,8 +27,16 @@ const business = (...future: string[]) => [...future, 'enterprise.read']
 export const MENU: MenuItem[] = [
   { path: '/dashboard', title: 'menu.dashboard', icon: 'Odometer' },
   { path: '/enterprises', title: 'menu.enterprises', icon: 'OfficeBuilding', anyOf: ['enterprise.read'] },
-  { path: '/catalog', title: 'menu.catalog', icon: 'Tickets', anyOf: business('catalog.read'), comingSoon: true },
-  { path: '/requests', title: 'menu.requests', icon: 'Stamp', anyOf: business('request.read'), comingSoon: true },
+  { path: '/catalog', title: 'menu.catalog', icon: 'Tickets', anyOf: ['catalog.read', 'catalog.manage'] },
+  {
+    title: 'menu.requests',
+    icon: 'Stamp',
+    children: [
+      { path: '/requests/intake', title: 'menu.intake', icon: 'EditPen', anyOf: ['request.intake'] },
+      { path: '/requests', title: 'menu.requestList', icon: 'Files', anyOf: ['request.read'] },
+      { path: '/requests/figures', title: 'menu.requestFigures', icon: 'DataLine', anyOf: ['request.read'] },
+    ],
+  },
   { path: '/visits', title: 'menu.visits', icon: 'ChatDotSquare', anyOf: business('visit.read', 'need.read'), comingSoon: true },
   { path: '/policies', title: 'menu.policies', icon: 'Document', anyOf: business('policy.read'), comingSoon: true },
   { path: '/resources', title: 'menu.resources', icon: 'Connection', anyOf: business('resource.read'), comingSoon: true },
@@ -46,6 +54,8 @@ export const MENU: MenuItem[] = [
       { path: '/system/labels', title: 'menu.labels', icon: 'PriceTag', anyOf: ['org.manage'], scopes: ['all', 'bureau'] },
       { path: '/system/accounts', title: 'menu.accounts', icon: 'User', anyOf: ['account.read', 'role.manage'] },
       { path: '/system/duty', title: 'menu.duty', icon: 'Clock', anyOf: ['roster.read'] },
+      // The working-day calendar: holidays for calendar.manage, a station's closures for roster.manage.
+      { path: '/system/calendar', title: 'menu.calendar', icon: 'Calendar', anyOf: ['calendar.manage', 'roster.manage'] },
       { path: '/system/audit', title: 'menu.audit', icon: 'List', anyOf: ['audit.read'] },
     ],
   },

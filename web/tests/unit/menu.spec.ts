@@ -3,11 +3,19 @@ import { MENU, filterMenu, leaves, menuTrail } from '@/utils/menu'
 
 // Default permissions of the roles (crates/domain/src/auth.rs).
 const PERMS: Record<string, string[]> = {
-  system_admin: ['org.read', 'org.manage', 'account.read', 'account.manage'],
+  system_admin: ['org.read', 'org.manage', 'account.read', 'account.manage', 'calendar.manage'],
   security_admin: ['org.read', 'account.read', 'account.grant', 'account.unlock', 'role.manage'],
   auditor: ['audit.read'],
-  bureau_leader: ['org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.export'],
-  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write'],
+  bureau_leader: [
+    'org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.export',
+    'catalog.read', 'catalog.manage', 'request.read', 'request.approve',
+  ],
+  station_manager: [
+    'org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.write',
+    'catalog.read', 'catalog.manage', 'request.read', 'request.intake', 'request.handle', 'request.approve',
+  ],
+  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write', 'catalog.read', 'request.read', 'request.intake', 'request.handle'],
+  department_handler: ['org.read', 'enterprise.read', 'catalog.read', 'request.read', 'request.handle'],
   enterprise_user: [],
 }
 
@@ -60,7 +68,34 @@ describe('permission-based menu', () => {
   })
 
   it('lists all the modules of the platform', () => {
-    expect(leaves(MENU)).toHaveLength(17)
+    expect(leaves(MENU)).toHaveLength(20)
+  })
+
+  it('offers window intake to the window officers and the queue to everyone who reads requests', () => {
+    for (const role of ['specialist', 'station_manager']) {
+      expect(paths(PERMS[role])).toEqual(expect.arrayContaining(['/catalog', '/requests/intake', '/requests', '/requests/figures']))
+    }
+    const handler = paths(PERMS.department_handler)
+    expect(handler).toContain('/requests')
+    expect(handler).toContain('/catalog')
+    expect(handler).not.toContain('/requests/intake')
+    const leader = paths(PERMS.bureau_leader)
+    expect(leader).toContain('/requests/figures')
+    expect(leader).not.toContain('/requests/intake')
+    expect(paths(PERMS.enterprise_user)).not.toContain('/requests')
+  })
+
+  it('shows the working-day calendar to calendar.manage and roster.manage', () => {
+    expect(paths(PERMS.system_admin)).toContain('/system/calendar')
+    expect(paths(PERMS.station_manager)).toContain('/system/calendar')
+    expect(paths(PERMS.bureau_leader)).toContain('/system/calendar')
+    expect(paths(PERMS.specialist)).not.toContain('/system/calendar')
+    expect(paths(PERMS.system_admin)).not.toContain('/catalog')
+  })
+
+  it('groups the one-door screens under one menu entry', () => {
+    expect(menuTrail('/requests/intake').map((i) => i.title)).toEqual(['menu.requests', 'menu.intake'])
+    expect(menuTrail('/system/calendar').map((i) => i.title)).toEqual(['menu.system', 'menu.calendar'])
   })
 
   it('builds the breadcrumb trail', () => {
