@@ -437,3 +437,65 @@ pub async fn deadline(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Dea
     let r = cal.deadline(from.expect("checked").0, q.limit, unit.expect("checked"));
     Ok(Json(DateAnswer { date: Day(r.value), missing_years: years_list(&r.missing_years) }))
 }
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSettings {
+    /// Office hours for clocks counted in hours, e.g. "09:00-12:00,13:30-17:30".
+    pub office_hours: String,
+    /// Working days before a deadline that count as near-due (0–10).
+    pub near_due_days: i64,
+}
+
+pub async fn clock_settings(tx: &mut Tx) -> Result<ClockSettings, Error> {
+    let hours = zt_db::meta::get(tx, "calendar.office_hours").await?.unwrap_or_else(|| "09:00-12:00,13:30-17:30".into());
+    let near = zt_db::meta::get(tx, "request.near_due_days").await?.and_then(|v| v.parse().ok()).unwrap_or(crate::requests::NEAR_DUE_DAYS);
+    Ok(ClockSettings { office_hours: hours, near_due_days: near })
+}
+
+#[utoipa::path(get, path = "/api/calendar/settings", tag = "calendar", responses((status = 200, body = ClockSettings)))]
+pub async fn settings(State(st): State<AppState>, Authed(_s): Authed) -> ApiResult<Json<ClockSettings>> {
+    let mut tx = st.db.read().await?;
+    let v = clock_settings(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Json(v))
+}
+
+/// Office hours and the near-due warning (administrators).
+#[utoipa::path(put, path = "/api/calendar/settings", tag = "calendar", request_body = ClockSettings,
+    responses((status = 200, body = ClockSettings), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn put_settings(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<ClockSettings>) -> ApiResult<Json<ClockSettings>> {
+    s.actor.require("calendar.manage")?;
+    let mut c = Checks::new();
+    let hours = zt_domain::calendar::OfficeHours::parse(&i.office_hours);
+    if hours.is_none() {
+        c.add("office_hours", "calendar.office_hours_invalid");
+    }
+    c.range("near_due_days", i.near_due_days, 0, 10);
+    c.finish()?;
+    let text = hours
+        .expect("checked")
+        .periods
+        .iter()
+        .map(|(a, b)| format!("{}-{}", a.strftime("%H:%M"), b.strftime("%H:%M")))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut tx = st.db.write().await?;
+    let before = clock_settings(&mut tx).await?;
+    zt_db::meta::set(&mut tx, "calendar.office_hours", &text).await?;
+    zt_db::meta::set(&mut tx, "request.near_due_days", &i.near_due_days.to_string()).await?;
+    let after = ClockSettings { office_hours: text, near_due_days: i.near_due_days };
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "calendar.settings.update",
+        "settings",
+        None,
+        format!("办件时钟设置：办公时间 {}，临期提前 {} 个工作日", after.office_hours, after.near_due_days),
+        json!({"before": before, "after": &after}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}

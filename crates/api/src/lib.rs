@@ -133,6 +133,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::add_working_days))
         .routes(routes!(calendar::working_days))
         .routes(routes!(calendar::deadline))
+        .routes(routes!(calendar::settings, calendar::put_settings))
         .routes(routes!(catalog::categories, catalog::add_category))
         .routes(routes!(catalog::list, catalog::create))
         .routes(routes!(catalog::get, catalog::update))

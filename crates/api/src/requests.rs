@@ -35,11 +35,11 @@ use zt_domain::{Error, FieldError};
 pub const NEAR_DUE_DAYS: i64 = 2;
 
 async fn near_due_days(tx: &mut Tx) -> Result<i64, Error> {
-    Ok(zt_db::meta::get(tx, "request.near_due_days").await?.and_then(|v| v.parse().ok()).unwrap_or(NEAR_DUE_DAYS))
+    Ok(crate::calendar::clock_settings(tx).await?.near_due_days)
 }
 
 async fn office_hours(tx: &mut Tx) -> Result<OfficeHours, Error> {
-    Ok(zt_db::meta::get(tx, "calendar.office_hours").await?.and_then(|v| OfficeHours::parse(&v)).unwrap_or_default())
+    Ok(OfficeHours::parse(&crate::calendar::clock_settings(tx).await?.office_hours).unwrap_or_default())
 }
 
 fn pt(r: &RequestRow) -> ProcessType {

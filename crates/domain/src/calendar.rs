@@ -214,8 +214,11 @@ impl OfficeHours {
         let mut periods = Vec::new();
         for part in s.split([',', '，', ';']).map(str::trim).filter(|p| !p.is_empty()) {
             let (a, b) = part.split_once(['-', '–', '~'])?;
-            let a: Time = format!("{}:00", a.trim()).parse().ok()?;
-            let b: Time = format!("{}:00", b.trim()).parse().ok()?;
+            let hm = |v: &str| -> Option<Time> {
+                let (h, m) = v.trim().split_once([':', '：'])?;
+                Time::new(h.trim().parse().ok()?, m.trim().parse().ok()?, 0, 0).ok()
+            };
+            let (a, b) = (hm(a)?, hm(b)?);
             if b <= a || periods.last().is_some_and(|(_, end): &(Time, Time)| *end > a) {
                 return None;
             }

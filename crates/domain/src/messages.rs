@@ -56,6 +56,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("csrf.origin", "请求来源不被允许", "Request origin not allowed"),
     ("scope.not_found", "记录不存在或无权访问", "Record not found"),
     ("calendar.day_fixed", "日期和站点不能修改，请删除后重新添加", "The day and station cannot change; delete it and add it again"),
+    (
+        "calendar.office_hours_invalid",
+        "办公时间格式应为“09:00-12:00,13:30-17:30”，时段按先后且不重叠",
+        "Office hours look like \"09:00-12:00,13:30-17:30\": ordered periods that do not overlap",
+    ),
     ("calendar.span_too_long", "时间跨度过长（最多 20 年）", "The span is too long (20 years at most)"),
     ("calendar.station_only_for_closure", "只有站点停办日可以指定站点", "Only a closure names a station"),
     ("calendar.year_not_covered", "{year} 年尚未登记放假通知，请先新增该年度", "No notice is recorded for {year}; add the year first"),

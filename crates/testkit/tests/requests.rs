@@ -102,6 +102,17 @@ both!(calendar_counts_golden_week_and_flags_missing_years, |app| {
     assert_eq!(v["date"], "2025-03-13");
     let (_, v) = app.get(&c, "/api/calendar/add-working-days?from=2025-03-11&days=1").await;
     assert_eq!(v["date"], "2025-03-12");
+    // office hours and the near-due warning are the administrator's
+    let (s, v) = app.put(&admin, "/api/calendar/settings", json!({"office_hours": "12:00-09:00", "near_due_days": 30})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = field_codes(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["office_hours", "near_due_days"]);
+    let (s, v) = app.put(&admin, "/api/calendar/settings", json!({"office_hours": "8:30-12:00, 13:00-17:00", "near_due_days": 3})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["office_hours"], "08:30-12:00,13:00-17:00");
+    assert_eq!(app.get(&c, "/api/calendar/settings").await.1["near_due_days"], 3);
+    let (s, _) = app.put(&c, "/api/calendar/settings", json!({"office_hours": "09:00-17:00", "near_due_days": 1})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
     let (_, audit) = app.get(&app.login("auditor").await, "/api/audit?action=calendar.").await;
     assert!(audit["total"].as_i64().unwrap() >= 3, "{audit}");
 });
