@@ -273,6 +273,8 @@ fn text_of(f: &Filter) -> Text {
 /// early); otherwise it counts (filters as sets read from their own index).
 fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool, page: bool) -> Sql {
     let text = text_of(f);
+    // periods never overlap, so one grade row per enterprise matches a day
+    let driven_by_grade = !page && matches!(text, Text::None) && f.grade.is_some() && f.as_of.is_some();
     let mut s = Sql::new(select);
     match (&text, sqlite) {
         (Text::Words(words), true) => {
@@ -288,6 +290,17 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool, p
         }
         (Text::Nothing, _) => {
             s.push(" FROM enterprise e WHERE 1 = 0");
+        }
+        (Text::None, _) if driven_by_grade => {
+            // counting "grade X on day D": walk that grade's periods and stop at the cap
+            let as_of = f.as_of.unwrap_or(today);
+            s.push(" FROM enterprise_grade g JOIN enterprise e ON e.id = g.enterprise_id WHERE g.grade = ")
+                .param(f.grade.clone().unwrap_or_default())
+                .push(" AND g.effective_on <= ")
+                .param(as_of)
+                .push(" AND (g.superseded_on IS NULL OR g.superseded_on > ")
+                .param(as_of)
+                .push(")");
         }
         (Text::None, _) => {
             s.push(" FROM enterprise e WHERE 1 = 1");
@@ -337,7 +350,7 @@ fn filtered(select: &str, scope: &Scope, f: &Filter, today: Day, sqlite: bool, p
             .param(as_of)
             .push("))");
     }
-    if let (Some(grade), Some(_), false) = (&f.grade, f.as_of, page) {
+    if let (Some(grade), Some(_), false, false) = (&f.grade, f.as_of, page, driven_by_grade) {
         // counting: the records whose period covers the date, read from the grade index
         s.push(" AND e.id IN (SELECT g.enterprise_id FROM enterprise_grade g WHERE g.grade = ")
             .param(grade.as_str())

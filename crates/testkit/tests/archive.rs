@@ -174,10 +174,23 @@ both!(grades_keep_history_and_answer_as_of, |app| {
     {
         let (_, v) = app.get(&mgr, &format!("/api/enterprises?grade={grade}&as_of={as_of}&page_size=200")).await;
         assert_eq!(has(&v), expect, "grade {grade} as of {as_of}");
+        // the count (read along the grade periods) agrees with the rows
+        assert_eq!(v["total"].as_u64().unwrap() as usize, v["items"].as_array().unwrap().len(), "grade {grade} as of {as_of}");
+    }
+    // a back-dated record splits the period it falls in
+    let (s, v) = app
+        .post(&mgr, &format!("/api/enterprises/{id}/grades"), json!({"grade": "A", "effective_on": "2024-06-01", "reason": "补录"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    for (as_of, grade, expect) in
+        [("2024-03-01", "C", true), ("2024-12-31", "A", true), ("2024-12-31", "C", false), ("2025-06-30", "B", true)]
+    {
+        let (_, v) = app.get(&mgr, &format!("/api/enterprises?grade={grade}&as_of={as_of}&page_size=200")).await;
+        assert_eq!(has(&v), expect, "after back-dating: grade {grade} as of {as_of}");
     }
     let (_, tl) = app.get(&mgr, &format!("/api/enterprises/{id}/timeline?kind=grade")).await;
-    assert_eq!(tl["total"], 3);
-    assert!(tl["items"][0]["summary"].as_str().unwrap().contains("B → A"), "{tl}");
+    assert_eq!(tl["total"], 4);
+    assert!(tl["items"].as_array().unwrap().iter().any(|t| t["summary"].as_str().unwrap().contains("B → A")), "{tl}");
 });
 
 both!(labels_have_periods, |app| {
