@@ -172,6 +172,8 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
         (c.account("zhoumin", "周敏", "13900000008", Some(b), Some(bio.id), None, &hash, false, cipher), vec![STATION_MANAGER]),
         (c.account("wugang", "吴刚", "13900000009", Some(b), Some(cs.id), None, &hash, false, cipher), vec![STATION_MANAGER]),
         (c.account("ipdept", "孙丽", "13900000010", Some(b), None, Some(ip.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
+        (c.account("zhiliang", "钱伟", "13900000011", Some(b), None, Some(quality.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
+        (c.account("biaozhun", "郑红", "13900000012", Some(b), None, Some(standard.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
     ];
     for (a, roles) in &accounts_list {
         add_account(&mut tx, a, roles).await?;

@@ -139,7 +139,15 @@ both!(every_process_type_walks_from_intake_to_its_end, |app| {
         };
         let r = step(app, &zw, &r, "route", body).await;
         assert_eq!(r["stage"], if process == "window_division" { "division" } else { "backoffice" });
-        let r = step(app, &zw, &r, "complete", json!({"result": "准予办理"})).await;
+        // a division's request is in that department's queue, and its handler completes it
+        let handler = if process == "window_division" { app.login("biaozhun").await } else { zw.clone() };
+        if process == "window_division" {
+            let (_, q) = app.get(&handler, "/api/requests?state=open&page_size=100").await;
+            assert!(q["items"].as_array().unwrap().iter().any(|x| x["id"] == r["id"]), "{q}");
+            let (s, _) = app.get(&app.login("zhiliang").await, &format!("/api/requests/{}", r["id"].as_str().unwrap())).await;
+            assert_eq!(s, StatusCode::NOT_FOUND);
+        }
+        let r = step(app, &handler, &r, "complete", json!({"result": "准予办理"})).await;
         assert_eq!(r["state"], "completed");
         if process == "window_backoffice_complete" {
             assert_eq!(r["stage"], "backoffice");
