@@ -1,6 +1,7 @@
-// One-door requests (一门式) through the browser, against `zhitong serve --demo`: a request of
-// each of the five process types from intake to its end, a refusal with its printable notice,
-// a paused clock, an extension, and the working-day calendar.
+// One-door requests (一门式) through the browser, against `zhitong serve --demo`: the dashboard's
+// overdue and near-due counts, a request of each of the five process types from intake to its
+// end, a refusal with its printable notice, a paused clock, an extension, the window queue
+// figures, the working-day calendar and the request clock settings.
 //
 // The demo district ships catalog items of each process type (their names carry the type in
 // Chinese); the tests look them up through the API rather than hard-coding ids.
@@ -41,6 +42,7 @@ interface Req {
   stage: string | null
   deadline: string | null
   missing_years: number[]
+  warning?: string
   version: number
 }
 
@@ -48,6 +50,12 @@ interface Req {
 const WINDOW = 'zhangwei'
 const MANAGER = 'zhangjiang'
 const IP_HANDLER = 'ipdept'
+
+/** A calendar date as the Chinese screens show it: 2026-03-05 → 2026年3月5日. */
+function zhDate(ymd: string): string {
+  const [y, m, d] = ymd.split('-')
+  return `${y}年${Number(m)}月${Number(d)}日`
+}
 
 async function getJson<T>(page: Page, url: string, params?: Record<string, string | number>): Promise<T> {
   const res = await page.request.get(url, { params })
@@ -177,6 +185,40 @@ async function as(page: Page, user: string, path: string): Promise<void> {
   await page.goto(path)
 }
 
+test('the dashboard counts the overdue requests and opens the queue filtered to them', async ({ page }) => {
+  await login(page, WINDOW)
+  const card = page.getByTestId('dash-requests')
+  await expect(card).toBeVisible()
+  await expect(card).toContainText('我的办件')
+
+  // The same figures as the list answers: overdue and open by their totals, near-due by its rows.
+  const total = async (params: Record<string, string | number>) => (await getJson<{ total: number }>(page, '/api/requests', { ...params, page_size: 1 })).total
+  const nearDue = async (params: Record<string, string>) =>
+    (await getJson<{ items: Req[] }>(page, '/api/requests', { ...params, warning: 'near_due', page_size: 200 })).items.filter((r) => r.warning === 'near_due').length
+  const overdue = await total({ warning: 'overdue', mine: 'true' })
+  expect(overdue, 'the demo specialist has overdue requests at 张江').toBeGreaterThan(0)
+  const count = (id: string) => page.getByTestId(id).getByTestId('dash-req-count')
+  await expect(count('dash-req-mine-overdue')).toHaveText(String(overdue))
+  await expect(page.getByTestId('dash-req-mine-overdue')).toHaveClass(/hot/)
+  await expect(count('dash-req-mine-near_due')).toHaveText(String(await nearDue({ mine: 'true' })))
+  await expect(count('dash-req-mine-open')).toHaveText(String(await total({ state: 'open', mine: 'true' })))
+  // The specialist works with station scope: the whole station's counts too.
+  await expect(count('dash-req-scope-overdue')).toHaveText(String(await total({ warning: 'overdue' })))
+  await expect(count('dash-req-scope-near_due')).toHaveText(String(await nearDue({})))
+
+  await page.getByTestId('dash-req-mine-overdue').click()
+  await expect(page).toHaveURL(/\/requests\?/)
+  const url = new URL(page.url())
+  expect(url.searchParams.get('warning')).toBe('overdue')
+  expect(url.searchParams.get('mine')).toBe('1')
+  await expect(page.getByTestId('req-f-warning')).toContainText('超期')
+  await expect(page.getByTestId('req-f-mine')).toHaveClass(/is-checked/)
+  const rows = page.getByTestId('req-table').locator('.el-table__body .el-table__row')
+  await expect(rows).toHaveCount(Math.min(overdue, 20))
+  for (const w of await rows.getByTestId('req-warning').allInnerTexts()) expect(w.trim()).toBe('超期')
+  await expect(rows.getByTestId('req-warning')).toHaveCount(Math.min(overdue, 20))
+})
+
 test('on the spot (窗口受理当场办理): accepted, completed and delivered at once', async ({ page }) => {
   await login(page, WINDOW)
   await page.getByTestId('menu-/requests/intake').click()
@@ -198,13 +240,13 @@ test('window, back office completes (窗口受理后台办结): accept → route
   await expect(page.getByTestId('req-detail-state')).toHaveText(/已受理|办理中/)
   const accepted = await requestById(page, id)
   expect(accepted.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/)
-  await expect(page.getByTestId('req-detail-deadline')).toHaveText(accepted.deadline!)
+  await expect(page.getByTestId('req-detail-deadline')).toHaveText(zhDate(accepted.deadline!))
 
   // The queue lists it by deadline, with the calendar gap named when the deadline needed one.
   await page.goto(`/requests?q=${encodeURIComponent(number)}`)
   const row = page.getByTestId('req-table').locator('.el-table__row', { hasText: number })
   await expect(row).toBeVisible()
-  await expect(row.getByTestId('req-deadline')).toContainText(accepted.deadline!)
+  await expect(row.getByTestId('req-deadline')).toContainText(zhDate(accepted.deadline!))
   for (const y of accepted.missing_years ?? []) await expect(row.getByTestId('req-missing-years')).toContainText(`日历缺少 ${y} 年数据`)
   await row.getByTestId('req-number').click()
   await expect(page.getByTestId('req-detail-number')).toHaveText(number)
@@ -322,14 +364,14 @@ test('a paused clock: suspension and materials hold the deadline, resuming moves
     test.info().annotations.push({ type: 'paused since', description: `${pausedOn}, ${gap} working days` })
 
     await page.goto(`/requests/${earlier.id}`)
-    await expect(page.getByTestId('req-detail-deadline')).toHaveText(earlier.deadline!)
+    await expect(page.getByTestId('req-detail-deadline')).toHaveText(zhDate(earlier.deadline!))
     await expect(page.getByTestId('req-header')).toContainText('计时暂停')
     await act(page, earlier.state === 'suspended' ? 'resume' : 'materialsReceived')
     await expect(page.getByTestId('req-detail-state')).not.toHaveText(/已挂起|待补正/)
     const after = await requestById(page, earlier.id)
     if (gap > 0) expect(after.deadline! > earlier.deadline!, `${after.deadline} after ${earlier.deadline} (paused ${gap} working days)`).toBeTruthy()
     else expect(after.deadline! >= earlier.deadline!).toBeTruthy()
-    await expect(page.getByTestId('req-detail-deadline')).toHaveText(after.deadline!)
+    await expect(page.getByTestId('req-detail-deadline')).toHaveText(zhDate(after.deadline!))
     await expect(page.getByTestId('req-timeline')).toContainText(earlier.state === 'suspended' ? '恢复办理' : '补正')
   }
 
@@ -362,7 +404,7 @@ test('a paused clock: suspension and materials hold the deadline, resuming moves
   await dialog.getByTestId('req-dlg-submit').click()
   await expect(dialog).toBeHidden()
   await expect(page.getByTestId('req-ext-approved')).toBeVisible()
-  await expect(page.getByTestId('req-detail-deadline')).toHaveText(expected.date)
+  await expect(page.getByTestId('req-detail-deadline')).toHaveText(zhDate(expected.date))
 })
 
 test('a stale version is refused with the server message and the page reloads', async ({ page }) => {
@@ -410,8 +452,9 @@ test('the working-day calendar shows Golden Week and flags a year it does not co
   await page.getByTestId('cal-add-day').click()
   const dialog = page.getByTestId('cal-day-dialog')
   await expect(dialog).toBeVisible()
+  // The picker reads and takes dates the Chinese way.
   const picker = dialog.getByTestId('cal-f-day').locator('input')
-  await picker.fill('2026-12-30')
+  await picker.fill('2026年12月30日')
   await picker.press('Enter')
   await dialog.getByTestId('cal-f-kind-closure').click()
   await dialog.getByTestId('cal-f-name').fill('E2E 站点闭站')
@@ -510,4 +553,106 @@ test('a station manager writes a catalog item, versions its slip and publishes i
   await expect(page.getByTestId('cat-guide-fee')).toHaveText('¥300.00')
   await expect(page.getByTestId('cat-guide-slip-list')).toContainText('企业质量管理体系说明')
   await expect(page.getByTestId('breadcrumb')).toContainText('服务清单')
+})
+
+test('the window queue (窗口排队): received per window and hour, the peak hour marked', async ({ page }) => {
+  await login(page, WINDOW)
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  const me = await getJson<{ station_id: string }>(page, '/api/me')
+  const rows = await getJson<{ window_no: string; hour: number; received: number }[]>(page, '/api/requests/queue', { day: today, station_id: me.station_id })
+  await page.goto('/requests/figures')
+  await page.locator('#tab-queue').click()
+  await expect(page).toHaveURL(/tab=queue/)
+  await expect(page.getByTestId('queue-day').locator('input')).toHaveValue(zhDate(today))
+  const table = page.getByTestId('queue-table')
+  await expect(table.locator('.el-table__body .el-table__row')).toHaveCount(rows.length)
+  const received = rows.reduce((s, r) => s + r.received, 0)
+  await expect(page.getByTestId('queue-facts')).toContainText(`当日窗口收件 ${received} 件`)
+  if (received > 0) {
+    await expect(page.getByTestId('queue-chart')).toBeVisible()
+    const byHour = new Map<number, number>()
+    for (const r of rows) byHour.set(r.hour, (byHour.get(r.hour) ?? 0) + r.received)
+    const peak = [...byHour].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0]
+    await expect(page.getByTestId('queue-peak')).toContainText(`${String(peak).padStart(2, '0')}:00`)
+    await expect(table.locator('.row-peak').first()).toContainText('高峰')
+  }
+  // The day before: the table follows the day.
+  await page.getByTestId('queue-prev').click()
+  const yesterday = new Date(Date.parse(`${today}T12:00:00+08:00`) - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  await expect(page.getByTestId('queue-day').locator('input')).toHaveValue(zhDate(yesterday))
+})
+
+test('the system administrator sets the request clock: office hours and the near-due warning', async ({ page }) => {
+  await login(page, 'sysadmin', { totp: true })
+  await page.getByTestId('menu-/system/calendar').click()
+  await expect(page).toHaveURL(/\/system\/calendar$/)
+  const before = await getJson<{ office_hours: string; near_due_days: number }>(page, '/api/calendar/settings')
+  const periods = before.office_hours.split(',').filter(Boolean)
+  await expect(page.getByTestId('cal-clock-summary')).toContainText(`临期提前 ${before.near_due_days} 个工作日`)
+
+  await page.getByTestId('cal-clock-edit').click()
+  const dialog = page.getByTestId('cal-settings-dialog')
+  await expect(dialog).toBeVisible()
+  const ranges = dialog.locator('[data-testid^=cal-set-range-]')
+  await expect(ranges).toHaveCount(periods.length)
+  const [from0, to0] = periods[0].split('-')
+  await expect(dialog.getByTestId('cal-set-range-0').locator('input').nth(0)).toHaveValue(from0)
+  await expect(dialog.getByTestId('cal-set-range-0').locator('input').nth(1)).toHaveValue(to0)
+
+  /** Types a period into the range picker of row i. */
+  async function typeRange(i: number, from: string, to: string) {
+    const inputs = dialog.getByTestId(`cal-set-range-${i}`).locator('input')
+    await inputs.nth(0).click()
+    await inputs.nth(0).fill(from)
+    await inputs.nth(1).click()
+    await inputs.nth(1).fill(to)
+    await page.keyboard.press('Enter')
+    await expect(inputs.nth(0)).toHaveValue(from)
+    await expect(inputs.nth(1)).toHaveValue(to)
+  }
+
+  // Keep the morning, replace the afternoon with 13:00–17:00.
+  while ((await ranges.count()) > 1) await dialog.getByTestId(`cal-set-remove-${(await ranges.count()) - 1}`).click()
+  await dialog.getByTestId('cal-set-add').click()
+  await expect(ranges).toHaveCount(2)
+  // Overlapping periods are caught at the field before sending.
+  await typeRange(1, '11:00', '17:00')
+  await dialog.getByTestId('cal-set-save').click()
+  await expect(dialog.getByTestId('cal-set-f-hours').locator('.el-form-item__error')).toContainText('不能重叠')
+  await typeRange(1, '13:00', '17:00')
+  await dialog.getByTestId('cal-set-near').locator('input').fill('3')
+  await dialog.getByTestId('cal-set-near').locator('input').press('Tab')
+  await expect(dialog).toContainText('剩余不超过 3 个工作日')
+  await dialog.getByTestId('cal-set-save').click()
+  await expect(dialog).toBeHidden()
+  await expect(page.locator('.el-message--success')).toContainText('已保存')
+
+  const after = await getJson<{ office_hours: string; near_due_days: number }>(page, '/api/calendar/settings')
+  expect(after).toEqual({ office_hours: `${from0}-${to0},13:00-17:00`, near_due_days: 3 })
+  await expect(page.getByTestId('cal-clock-summary')).toContainText(`${from0}–${to0}、13:00–17:00`)
+  await expect(page.getByTestId('cal-clock-summary')).toContainText('临期提前 3 个工作日')
+
+  // The server's own check answers at the field (422 office_hours).
+  const bad = await page.request.put('/api/calendar/settings', { data: { office_hours: '17:00-09:00', near_due_days: 2 } })
+  expect(bad.status()).toBe(422)
+  expect(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field)).toContain('office_hours')
+  await page.route('**/api/calendar/settings', async (route) => {
+    if (route.request().method() !== 'PUT') return route.fallback()
+    await route.fulfill({
+      status: 422,
+      contentType: 'application/json',
+      body: JSON.stringify({ code: 'validation', message: '输入有误', fields: [{ field: 'near_due_days', code: 'range', message: '应在 0 到 10 之间' }], params: {} }),
+    })
+  })
+  await page.getByTestId('cal-clock-edit').click()
+  await expect(dialog).toBeVisible()
+  await dialog.getByTestId('cal-set-save').click()
+  await expect(dialog.getByTestId('cal-set-f-near').locator('.el-form-item__error')).toContainText('应在 0 到 10 之间')
+  await page.unroute('**/api/calendar/settings')
+  await dialog.getByRole('button', { name: '取消' }).click()
+  await expect(dialog).toBeHidden()
+
+  // Back as it was, for the other suites.
+  const restore = await page.request.put('/api/calendar/settings', { data: before })
+  expect(restore.ok(), await restore.text()).toBeTruthy()
 })

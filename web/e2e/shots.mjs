@@ -179,6 +179,9 @@ for (const locale of ['zh-CN', 'en']) {
   if (want('requests')) {
     // One-door requests: the window officer's screens, then the station manager's.
     const { ctx, page } = await session(locale, 'zhangwei')
+    await page.getByTestId('dash-req-mine-overdue').waitFor()
+    await page.waitForFunction(() => !document.querySelector('[data-testid=dash-requests]')?.textContent?.includes('…'))
+    await shot(page, `${L}-requests-dashboard`)
     await page.goto(base + '/requests/intake')
     await page.getByTestId('intake-uscc').waitFor()
     await shot(page, `${L}-requests-intake`)
@@ -205,8 +208,15 @@ for (const locale of ['zh-CN', 'en']) {
     await page.getByTestId('fig-table').waitFor()
     await page.waitForTimeout(1000)
     await shot(page, `${L}-requests-figures`)
+    await page.locator('#tab-queue').click()
+    await page.getByTestId('queue-table').waitFor()
+    await page.waitForTimeout(1000)
+    await shot(page, `${L}-requests-queue-tab`)
     await ctx.close()
     const m = await session(locale, 'zhangjiang')
+    await m.page.getByTestId('dash-req-scope-overdue').waitFor()
+    await m.page.waitForFunction(() => !document.querySelector('[data-testid=dash-requests]')?.textContent?.includes('…'))
+    await shot(m.page, `${L}-requests-dashboard-manager`)
     await m.page.goto(base + '/catalog')
     await m.page.getByTestId('cat-table').locator('.el-table__row').first().waitFor()
     await shot(m.page, `${L}-catalog`)
@@ -222,6 +232,13 @@ for (const locale of ['zh-CN', 'en']) {
     await m.page.getByTestId('cal-next').click()
     await shot(m.page, `${L}-calendar-next-year`)
     await m.ctx.close()
+    // The request clock (office hours, near-due warning): the system administrator's.
+    const a = await session(locale, 'sysadmin', true)
+    await a.page.goto(base + '/system/calendar')
+    await a.page.getByTestId('cal-clock-edit').click()
+    await a.page.getByTestId('cal-settings-dialog').getByTestId('cal-set-range-0').waitFor()
+    await shot(a.page, `${L}-calendar-clock-settings`)
+    await a.ctx.close()
   }
   if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
     const { ctx, page } = await session(locale, process.env.ZT_SHOTS_SETUP_USER)

@@ -1188,6 +1188,8 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ListQue
         enterprise_id: q.enterprise_id,
         mine: q.mine.unwrap_or(false).then_some(s.actor.account_id),
         due_by,
+        // near-due: from today on (the overdue ones are their own filter)
+        due_from: (q.warning.as_deref() == Some("near_due")).then_some(Day(c.today)),
         ..Default::default()
     };
     let (rows, total) = repo::list(&mut tx, &s.actor.scope, s.actor.account_id, &f, limit, offset).await?;
@@ -1199,11 +1201,7 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ListQue
             names.insert(row.r.station_id, n);
         }
         let sn = names.get(&row.r.station_id).cloned().unwrap_or_default();
-        let v = view(&st, &c, &row.r, (&row.enterprise_name, &row.enterprise_uscc, &row.item_name, &sn));
-        if q.warning.as_deref() == Some("near_due") && v.warning != Warning::NearDue {
-            continue;
-        }
-        items.push(v);
+        items.push(view(&st, &c, &row.r, (&row.enterprise_name, &row.enterprise_uscc, &row.item_name, &sn)));
     }
     tx.commit().await?;
     Ok(Json(Page { items, total, total_capped: false, page, page_size }))

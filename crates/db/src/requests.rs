@@ -168,8 +168,10 @@ pub struct Filter {
     pub enterprise_id: Option<Uuid>,
     /// Requests assigned to this account (or taken in by it and not routed on).
     pub mine: Option<Uuid>,
-    /// Open requests whose deadline is on or before this day.
+    /// Open requests whose deadline is on or before this day…
     pub due_by: Option<Day>,
+    /// …and on or after this one.
+    pub due_from: Option<Day>,
     pub received_from: Option<Ts>,
     pub received_to: Option<Ts>,
 }
@@ -209,6 +211,9 @@ fn filtered(select: &str, scope: &Scope, me: Uuid, f: &Filter) -> Sql {
     }
     if let Some(d) = f.due_by {
         s.push(" AND r.state IN ('received', 'in_progress', 'awaiting_materials', 'suspended') AND r.deadline <= ").param(d);
+    }
+    if let Some(d) = f.due_from {
+        s.push(" AND r.deadline >= ").param(d);
     }
     if let Some(t) = f.received_from {
         s.push(" AND r.received_at >= ").param(t);

@@ -353,6 +353,9 @@ both!(extensions_need_another_approver_and_scope_holds, |app| {
     let mut sorted = deadlines.clone();
     sorted.sort();
     assert_eq!(deadlines, sorted);
+    let (_, near) = app.get(&zw, "/api/requests?warning=near_due&page_size=100").await;
+    assert!(near["items"].as_array().unwrap().iter().all(|x| x["warning"] == "near_due"), "{near}");
+    assert_eq!(near["total"].as_u64().unwrap() as usize, near["items"].as_array().unwrap().len());
     let (_, over) = app.get(&zw, "/api/requests?warning=overdue").await;
     assert!(over["items"].as_array().unwrap().iter().all(|x| x["warning"] == "overdue"));
     assert!(over["total"].as_i64().unwrap() >= 1, "{over}");

@@ -49,6 +49,12 @@ export interface DeadlineAnswer {
   missing_years: number[]
 }
 
+/** The request clock: office hours ("09:00-12:00,13:30-17:30") and the near-due warning (0–10 working days). */
+export interface ClockSettings {
+  office_hours: string
+  near_due_days: number
+}
+
 export interface CountAnswer {
   working_days: number
   missing_years: number[]
@@ -365,6 +371,8 @@ export const calendarApi = {
     http.get<DeadlineAnswer>('/api/calendar/deadline', { from, limit, unit, station_id: stationId ?? undefined }),
   workingDays: (from: string, to: string, stationId?: Id | null) =>
     http.get<CountAnswer>('/api/calendar/working-days', { from, to, station_id: stationId ?? undefined }),
+  settings: () => http.get<ClockSettings>('/api/calendar/settings'),
+  putSettings: (body: ClockSettings) => http.put<ClockSettings>('/api/calendar/settings', body),
 }
 
 export const catalogApi = {

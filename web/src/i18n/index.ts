@@ -1,8 +1,9 @@
 import { createI18n } from 'vue-i18n'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import dayjs from 'dayjs'
 import 'dayjs/locale/zh-cn'
 import updateLocale from 'dayjs/plugin/updateLocale'
+import { pickerDateFormat } from '@/utils/datetime'
 import zhCN from './zh-CN'
 import en from './en'
 
@@ -35,6 +36,9 @@ export const i18n = createI18n({
 
 /** The current UI locale, readable outside components (the HTTP client). */
 export const currentLocale = ref<Locale>(storedLocale())
+
+/** The display format of the date pickers in the current locale (2026年3月5日 / 2026-03-05). */
+export const dateFormat = computed(() => pickerDateFormat(currentLocale.value))
 
 export function setLocale(l: Locale): void {
   currentLocale.value = l

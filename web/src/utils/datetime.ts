@@ -154,3 +154,20 @@ export function formatYmd(v: string | null | undefined, locale: string): string 
   if (locale === 'en') return `${m[1]}-${m[2]}-${m[3]}`
   return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`
 }
+
+/**
+ * A span of calendar dates: "2026年10月1日 – 10月8日" (the year once when both share it),
+ * "2026-10-01 – 2026-10-08"; the date alone when the span is one day.
+ */
+export function formatYmdRange(from: string | null | undefined, to: string | null | undefined, locale: string): string {
+  if (!from || !to || from === to) return formatYmd(from || to, locale)
+  if (locale !== 'en' && from.slice(0, 4) === to.slice(0, 4) && /^\d{4}-\d{2}-\d{2}/.test(to)) {
+    return `${formatYmd(from, locale)} – ${monthDayLabel(to.slice(0, 10), locale)}`
+  }
+  return `${formatYmd(from, locale)} – ${formatYmd(to, locale)}`
+}
+
+/** The display format of the date pickers: Chinese style in zh-CN (values stay YYYY-MM-DD). */
+export function pickerDateFormat(locale: string): string {
+  return locale === 'en' ? 'YYYY-MM-DD' : 'YYYY年M月D日'
+}

@@ -6,12 +6,13 @@ import type {
   FeeKind,
   LimitUnit,
   ProcessType,
+  QueueRow,
   RequestState,
   SlipEntry,
   Stage,
   Warning,
 } from '@/api/requests'
-import { addDays, formatDateTime, isoWeekday } from './datetime'
+import { addDays, isoWeekday } from './datetime'
 import { daysUntil } from './enterprise'
 
 /** The translator of vue-i18n (a plain function, so that the helpers stay testable). */
@@ -313,6 +314,60 @@ export function holidayPeriods(days: readonly Pick<CalendarDay, 'day' | 'kind' |
   return out
 }
 
+// ---------------------------------------------------------------- clock settings (办件时钟设置)
+
+/** One period of office hours, "HH:mm" at both ends (the time picker's value). */
+export type TimeRange = [string, string]
+
+const HM = /^(\d{1,2})[:：](\d{2})$/
+
+function hm(v: string): string | null {
+  const m = HM.exec(v.trim())
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null
+  return `${m[1].padStart(2, '0')}:${m[2]}`
+}
+
+/** "09:00-12:00,13:30-17:30" → [["09:00","12:00"],["13:30","17:30"]]; what does not read as a period is left out. */
+export function parseOfficeHours(text: string | null | undefined): TimeRange[] {
+  const out: TimeRange[] = []
+  for (const part of (text ?? '').split(/[,，;]/)) {
+    const [a, b] = part.split(/[-–~]/)
+    const from = a !== undefined ? hm(a) : null
+    const to = b !== undefined ? hm(b) : null
+    if (from && to) out.push([from, to])
+  }
+  return out
+}
+
+/** The periods as the server takes them, in order: "09:00-12:00,13:30-17:30". */
+export function formatOfficeHours(ranges: readonly (readonly [string, string] | null | undefined)[]): string {
+  return ranges
+    .filter((r): r is readonly [string, string] => Boolean(r && r[0] && r[1]))
+    .map((r) => [hm(r[0]) ?? r[0], hm(r[1]) ?? r[1]] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([a, b]) => `${a}-${b}`)
+    .join(',')
+}
+
+export type OfficeHoursProblem = 'empty' | 'incomplete' | 'order' | 'overlap'
+
+/** What is wrong with the periods before sending them (the server checks the same); null when nothing. */
+export function officeHoursProblem(ranges: readonly (readonly [string, string] | null | undefined)[]): OfficeHoursProblem | null {
+  if (ranges.length === 0) return 'empty'
+  if (ranges.some((r) => !r || !r[0] || !r[1] || !hm(r[0]) || !hm(r[1]))) return 'incomplete'
+  const sorted = ranges.map((r) => [hm(r![0])!, hm(r![1])!] as const).sort((a, b) => a[0].localeCompare(b[0]))
+  if (sorted.some(([a, b]) => b <= a)) return 'order'
+  for (let i = 1; i < sorted.length; i++) if (sorted[i][0] < sorted[i - 1][1]) return 'overlap'
+  return null
+}
+
+/** "09:00–12:00、13:30–17:30" / "09:00–12:00, 13:30–17:30" for reading. */
+export function officeHoursLabel(text: string | null | undefined, locale: string): string {
+  const ranges = parseOfficeHours(text)
+  if (!ranges.length) return text || '—'
+  return ranges.map(([a, b]) => `${a}–${b}`).join(locale === 'en' ? ', ' : '、')
+}
+
 // ---------------------------------------------------------------- figures
 
 /** On-time share of the finished requests, 0–1; null when none finished. */
@@ -331,19 +386,127 @@ export function formatAvgDays(v: number | null | undefined): string {
   return (Math.round(v * 10) / 10).toFixed(1)
 }
 
-// ---------------------------------------------------------------- dates as these screens show them
+// ---------------------------------------------------------------- window queue (窗口排队)
 
-/** A calendar date as YYYY-MM-DD in both languages (the deadline columns, the calendar); "—" when empty. */
-export function ymd(v: string | null | undefined): string {
-  if (!v) return '—'
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(v)
-  return m ? m[1] : v
+/** The hours the queue chart shows: 8–18, widened to any hour that had a request. */
+export function queueHours(rows: readonly Pick<QueueRow, 'hour'>[], from = 8, to = 18): number[] {
+  let lo = from
+  let hi = to
+  for (const r of rows) {
+    lo = Math.min(lo, r.hour)
+    hi = Math.max(hi, r.hour)
+  }
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
 }
 
-/** An instant as YYYY-MM-DD HH:mm in Shanghai time; empty when there is none. */
-export function ymdHm(v: string | null | undefined): string {
-  return formatDateTime(v, 'en')
+/** The window numbers in natural order ("2" before "10"); the rows without a window ("-") last. */
+export function queueWindows(rows: readonly Pick<QueueRow, 'window_no'>[]): string[] {
+  const all = [...new Set(rows.map((r) => String(r.window_no)))]
+  const rank = (w: string) => (w === '-' || w === '' ? 1 : 0)
+  return all.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'zh-CN', { numeric: true }))
 }
 
-/** The display format of these screens' date pickers. */
-export const YMD_FORMAT = 'YYYY-MM-DD'
+/** Requests received per hour, all windows together. */
+export function queueByHour(rows: readonly Pick<QueueRow, 'hour' | 'received'>[]): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const r of rows) out.set(r.hour, (out.get(r.hour) ?? 0) + r.received)
+  return out
+}
+
+/** The hour with the most requests received (the earliest of equals); null on a day without any. */
+export function queuePeakHour(rows: readonly Pick<QueueRow, 'hour' | 'received'>[]): number | null {
+  let peak: number | null = null
+  let most = 0
+  for (const [h, n] of [...queueByHour(rows)].sort((a, b) => a[0] - b[0])) {
+    if (n > most) {
+      most = n
+      peak = h
+    }
+  }
+  return peak
+}
+
+/** The cells of the heat map: [hour index, window index, received]. */
+export function queueCells(rows: readonly QueueRow[], hours: readonly number[], windows: readonly string[]): [number, number, number][] {
+  const out: [number, number, number][] = []
+  for (const r of rows) {
+    const x = hours.indexOf(r.hour)
+    const y = windows.indexOf(String(r.window_no))
+    if (x >= 0 && y >= 0 && r.received > 0) out.push([x, y, r.received])
+  }
+  return out
+}
+
+/** "09:00–10:00": the hour a queue row stands for. */
+export function hourSpan(h: number): string {
+  const p = (n: number) => `${String(n).padStart(2, '0')}:00`
+  return `${p(h)}–${p(h + 1)}`
+}
+
+/** Minutes with at most one decimal ("16", "7.5"); "—" when there is none. */
+export function formatMinutes(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—'
+  return String(Math.round(v * 10) / 10)
+}
+
+/** The average over rows weighted by requests received (the rows that have the figure). */
+export function weightedMinutes(rows: readonly QueueRow[], key: 'avg_wait_minutes' | 'avg_handle_minutes'): number | null {
+  let sum = 0
+  let n = 0
+  for (const r of rows) {
+    const v = r[key]
+    if (v === null || v === undefined || !Number.isFinite(v)) continue
+    sum += v * r.received
+    n += r.received
+  }
+  return n > 0 ? sum / n : null
+}
+
+// ---------------------------------------------------------------- dashboard warnings (我的办件)
+
+export interface WarningCounts {
+  overdue: number
+  nearDue: number
+  open: number
+  /** More near-due requests than were counted (shown as "N+"). */
+  nearDueMore: boolean
+}
+
+/** The list endpoint as the counts need it (api.requests.list, or a fake in the tests). */
+export type WarningListFn = (q: Record<string, string | number>) => Promise<{ total: number; items: { warning: Warning }[] }>
+
+/** Rows per page when counting the near-due requests (the server's largest page). */
+export const NEAR_DUE_PAGE = 200
+
+/**
+ * Overdue, near-due and open requests, the caller's own (`mine`) or the whole scope. The server
+ * answers `total` for overdue and open, but for `warning=near_due` the total of the deadline
+ * window (overdue ones included) while it lists the near-due rows alone: those are counted on
+ * the rows, page after page from where the overdue ones end (the list is sorted by deadline),
+ * at most `maxPages` pages.
+ */
+export async function warningCounts(list: WarningListFn, mine: boolean, maxPages = 5): Promise<WarningCounts> {
+  const base: Record<string, string | number> = mine ? { mine: 'true' } : {}
+  const near = (items: { warning: Warning }[]) => items.filter((r) => r.warning === 'near_due').length
+  const [over, open, first] = await Promise.all([
+    list({ ...base, warning: 'overdue', page_size: 1 }),
+    list({ ...base, state: 'open', page_size: 1 }),
+    list({ ...base, warning: 'near_due', page: 1, page_size: NEAR_DUE_PAGE }),
+  ])
+  let nearDue = near(first.items)
+  const pages = Math.ceil(first.total / NEAR_DUE_PAGE)
+  // The pages before the one holding the first row after the overdue ones hold overdue rows only.
+  const from = Math.max(2, Math.floor(over.total / NEAR_DUE_PAGE) + 1)
+  const last = Math.min(pages, from + maxPages - 2)
+  for (let p = from; p <= last; p++) nearDue += near((await list({ ...base, warning: 'near_due', page: p, page_size: NEAR_DUE_PAGE })).items)
+  return { overdue: over.total, nearDue, open: open.total, nearDueMore: last < pages }
+}
+
+export type WarningKind = 'overdue' | 'near_due' | 'open'
+
+/** The work queue filtered as a count of the card: `/requests?warning=overdue&mine=1`. */
+export function warningLink(kind: WarningKind, mine: boolean): { path: string; query: Record<string, string> } {
+  const query: Record<string, string> = kind === 'open' ? { state: 'open' } : { warning: kind }
+  if (mine) query.mine = '1'
+  return { path: '/requests', query }
+}

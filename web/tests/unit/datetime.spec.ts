@@ -4,7 +4,10 @@ import {
   formatDate,
   formatDateTime,
   formatMoment,
+  formatYmd,
+  formatYmdRange,
   isoWeekday,
+  pickerDateFormat,
   monthDayLabel,
   todayShanghai,
   weekDays,
@@ -76,5 +79,26 @@ describe('date formatting', () => {
   it('returns empty text for missing or bad values', () => {
     expect(formatDateTime(null, 'zh-CN')).toBe('')
     expect(formatDateTime('not a date', 'en')).toBe('')
+  })
+})
+
+describe('calendar dates the Chinese way', () => {
+  it('reads a date as 2026年3月5日 in Chinese and keeps ISO in English', () => {
+    expect(formatYmd('2026-03-05', 'zh-CN')).toBe('2026年3月5日')
+    expect(formatYmd('2026-03-05', 'en')).toBe('2026-03-05')
+    expect(formatYmd('', 'zh-CN')).toBe('—')
+  })
+
+  it('reads a span of dates with the year once when both share it', () => {
+    expect(formatYmdRange('2026-10-01', '2026-10-08', 'zh-CN')).toBe('2026年10月1日 – 10月8日')
+    expect(formatYmdRange('2025-12-31', '2026-01-01', 'zh-CN')).toBe('2025年12月31日 – 2026年1月1日')
+    expect(formatYmdRange('2026-10-01', '2026-10-01', 'zh-CN')).toBe('2026年10月1日')
+    expect(formatYmdRange('2026-10-01', '2026-10-08', 'en')).toBe('2026-10-01 – 2026-10-08')
+    expect(formatYmdRange(null, null, 'en')).toBe('—')
+  })
+
+  it('gives the date pickers the same format', () => {
+    expect(pickerDateFormat('zh-CN')).toBe('YYYY年M月D日')
+    expect(pickerDateFormat('en')).toBe('YYYY-MM-DD')
   })
 })

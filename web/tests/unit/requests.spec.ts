@@ -6,6 +6,22 @@ import {
   dayLook,
   deadlineNote,
   formatAvgDays,
+  formatMinutes,
+  formatOfficeHours,
+  hourSpan,
+  officeHoursLabel,
+  officeHoursProblem,
+  parseOfficeHours,
+  queueByHour,
+  queueCells,
+  queueHours,
+  queuePeakHour,
+  queueWindows,
+  warningCounts,
+  warningLink,
+  weightedMinutes,
+  NEAR_DUE_PAGE,
+  type WarningListFn,
   formatFee,
   formatLimit,
   formatRate,
@@ -28,7 +44,7 @@ import {
   workStage,
   type Tr,
 } from '@/utils/requests'
-import type { SlipEntry } from '@/api/requests'
+import type { QueueRow, SlipEntry, Warning } from '@/api/requests'
 
 const tr: Tr = (k, p) => (p ? i18n.global.t(k, p) : i18n.global.t(k))
 function inLocale(l: 'zh-CN' | 'en') {
@@ -267,5 +283,145 @@ describe('figures', () => {
     expect(formatRate(null)).toBe('—')
     expect(formatAvgDays(3.456)).toBe('3.5')
     expect(formatAvgDays(null)).toBe('—')
+  })
+})
+
+describe('window queue', () => {
+  const rows: QueueRow[] = [
+    { window_no: '10', hour: 9, received: 2, avg_wait_minutes: 10, avg_handle_minutes: 8 },
+    { window_no: '2', hour: 9, received: 1, avg_wait_minutes: 16, avg_handle_minutes: null },
+    { window_no: '2', hour: 14, received: 3, avg_wait_minutes: null, avg_handle_minutes: 5 },
+    { window_no: '-', hour: 14, received: 0, avg_wait_minutes: null, avg_handle_minutes: null },
+  ]
+
+  it('spans 8–18, widened to any hour with requests', () => {
+    expect(queueHours([])).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])
+    expect(queueHours([{ hour: 7 }, { hour: 19 }])[0]).toBe(7)
+    expect(queueHours([{ hour: 7 }, { hour: 19 }]).at(-1)).toBe(19)
+  })
+
+  it('orders the windows naturally, the rows without a window last', () => {
+    expect(queueWindows(rows)).toEqual(['2', '10', '-'])
+    expect(queueWindows([{ window_no: 3 }, { window_no: 1 }])).toEqual(['1', '3'])
+  })
+
+  it('adds up the hours and finds the peak (the earliest of equals)', () => {
+    expect(queueByHour(rows).get(9)).toBe(3)
+    expect(queueByHour(rows).get(14)).toBe(3)
+    expect(queuePeakHour(rows)).toBe(9)
+    expect(queuePeakHour(rows.slice(2))).toBe(14)
+    expect(queuePeakHour([])).toBeNull()
+  })
+
+  it('places the heat-map cells by hour and window, leaving out empty ones', () => {
+    const hours = queueHours(rows)
+    const windows = queueWindows(rows)
+    expect(queueCells(rows, hours, windows)).toEqual([
+      [1, 1, 2],
+      [1, 0, 1],
+      [6, 0, 3],
+    ])
+  })
+
+  it('reads hours and minutes', () => {
+    expect(hourSpan(9)).toBe('09:00–10:00')
+    expect(formatMinutes(16)).toBe('16')
+    expect(formatMinutes(7.46)).toBe('7.5')
+    expect(formatMinutes(null)).toBe('—')
+  })
+
+  it('averages the minutes weighted by requests received', () => {
+    expect(weightedMinutes(rows, 'avg_wait_minutes')).toBeCloseTo((10 * 2 + 16) / 3)
+    expect(weightedMinutes(rows, 'avg_handle_minutes')).toBeCloseTo((8 * 2 + 5 * 3) / 5)
+    expect(weightedMinutes([], 'avg_wait_minutes')).toBeNull()
+  })
+})
+
+describe('clock settings', () => {
+  it('reads and writes office hours', () => {
+    expect(parseOfficeHours('09:00-12:00,13:30-17:30')).toEqual([
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ])
+    expect(parseOfficeHours('9:00–12:00， 13:30~17:30')).toEqual([
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ])
+    expect(parseOfficeHours('')).toEqual([])
+    expect(parseOfficeHours('morning')).toEqual([])
+    expect(formatOfficeHours([['13:30', '17:30'], ['09:00', '12:00'], null])).toBe('09:00-12:00,13:30-17:30')
+    expect(officeHoursLabel('09:00-12:00,13:30-17:30', 'zh-CN')).toBe('09:00–12:00、13:30–17:30')
+    expect(officeHoursLabel('09:00-12:00,13:30-17:30', 'en')).toBe('09:00–12:00, 13:30–17:30')
+  })
+
+  it('finds what the server would refuse', () => {
+    expect(officeHoursProblem([['09:00', '12:00'], ['13:30', '17:30']])).toBeNull()
+    expect(officeHoursProblem([['13:30', '17:30'], ['09:00', '12:00']])).toBeNull() // sent in order
+    expect(officeHoursProblem([])).toBe('empty')
+    expect(officeHoursProblem([['09:00', '12:00'], null])).toBe('incomplete')
+    expect(officeHoursProblem([['12:00', '09:00']])).toBe('order')
+    expect(officeHoursProblem([['09:00', '09:00']])).toBe('order')
+    expect(officeHoursProblem([['09:00', '12:00'], ['11:30', '17:30']])).toBe('overlap')
+    expect(officeHoursProblem([['09:00', '12:00'], ['12:00', '17:30']])).toBeNull() // touching is fine
+  })
+})
+
+describe('dashboard warnings', () => {
+  /** A fake list endpoint over requests sorted by deadline, filtered the way the server does. */
+  function fakeList(warnings: Warning[], calls: Record<string, string | number>[] = []): WarningListFn {
+    return async (q) => {
+      calls.push(q)
+      const size = Number(q.page_size)
+      const page = Number(q.page ?? 1)
+      if (q.warning === 'overdue') {
+        const all = warnings.filter((w) => w === 'overdue')
+        return { total: all.length, items: all.slice((page - 1) * size, page * size).map((warning) => ({ warning })) }
+      }
+      if (q.warning === 'near_due') {
+        // The total of the deadline window (overdue included); the rows of the page, near-due only.
+        const window = warnings.filter((w) => w !== 'none')
+        const items = window.slice((page - 1) * size, page * size).filter((w) => w === 'near_due')
+        return { total: window.length, items: items.map((warning) => ({ warning })) }
+      }
+      return { total: warnings.length, items: warnings.slice(0, size).map((warning) => ({ warning })) }
+    }
+  }
+
+  it('counts the near-due rows, not the total of the deadline window', async () => {
+    const calls: Record<string, string | number>[] = []
+    const c = await warningCounts(fakeList(['overdue', 'near_due', 'near_due', 'near_due', 'none', 'none', 'none'], calls), true)
+    expect(c).toEqual({ overdue: 1, nearDue: 3, open: 7, nearDueMore: false })
+    expect(calls.every((q) => q.mine === 'true')).toBe(true)
+    expect(calls.find((q) => q.warning === 'overdue')?.page_size).toBe(1)
+    expect(calls.find((q) => q.state === 'open')?.page_size).toBe(1)
+    expect(calls.find((q) => q.warning === 'near_due')?.page_size).toBe(NEAR_DUE_PAGE)
+  })
+
+  it('asks for the whole scope without `mine`, and quietly zero when nothing is due', async () => {
+    const calls: Record<string, string | number>[] = []
+    expect(await warningCounts(fakeList(['none', 'none'], calls), false)).toEqual({ overdue: 0, nearDue: 0, open: 2, nearDueMore: false })
+    expect(calls.some((q) => 'mine' in q)).toBe(false)
+  })
+
+  it('pages past the overdue rows when the window is larger than a page', async () => {
+    const warnings: Warning[] = [...Array(450).fill('overdue'), ...Array(30).fill('near_due')]
+    const calls: Record<string, string | number>[] = []
+    const c = await warningCounts(fakeList(warnings, calls), false)
+    expect(c).toEqual({ overdue: 450, nearDue: 30, open: 480, nearDueMore: false })
+    // page 1, then page 3 (where the overdue rows end); page 2 holds overdue rows only.
+    expect(calls.filter((q) => q.warning === 'near_due').map((q) => q.page)).toEqual([1, 3])
+  })
+
+  it('says when there were more near-due rows than it counted', async () => {
+    const warnings: Warning[] = Array(1000).fill('near_due')
+    const c = await warningCounts(fakeList(warnings), false, 2)
+    expect(c.nearDue).toBe(400)
+    expect(c.nearDueMore).toBe(true)
+  })
+
+  it('links each count to the work queue with its filter', () => {
+    expect(warningLink('overdue', true)).toEqual({ path: '/requests', query: { warning: 'overdue', mine: '1' } })
+    expect(warningLink('near_due', false)).toEqual({ path: '/requests', query: { warning: 'near_due' } })
+    expect(warningLink('open', true)).toEqual({ path: '/requests', query: { state: 'open', mine: '1' } })
   })
 })

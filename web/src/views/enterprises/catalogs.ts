@@ -67,4 +67,5 @@ export function gradeTagType(code: string | null | undefined, all: readonly Grad
 }
 
 /** The display format of the date pickers: Chinese style in zh-CN (values stay YYYY-MM-DD). */
-export const dateFormat = computed(() => (currentLocale.value === 'en' ? 'YYYY-MM-DD' : 'YYYY年M月D日'))
+export { dateFormat } from '@/i18n'
+
