@@ -627,18 +627,7 @@ pub async fn grades(tx: &mut Tx, id: Uuid) -> Result<Vec<GradeRecord>, Error> {
 }
 
 pub async fn insert_grade(tx: &mut Tx, g: &GradeRecord) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO enterprise_grade (id, enterprise_id, grade, effective_on, reason, actor_id, actor_name, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)")
-            .bind(g.id)
-            .bind(g.enterprise_id)
-            .bind(&g.grade)
-            .bind(g.effective_on)
-            .bind(&g.reason)
-            .bind(g.actor_id)
-            .bind(&g.actor_name)
-            .bind(g.created_at),
-    )
-    .await?;
+    insert_grades(tx, std::slice::from_ref(g)).await?;
     // re-derive the enterprise's periods: a record may be back-dated between two others
     tx.exec(
         &Sql::new(
@@ -653,8 +642,8 @@ pub async fn insert_grade(tx: &mut Tx, g: &GradeRecord) -> Result<(), Error> {
     .map(|_| ())
 }
 
-/// Whole grade histories of enterprises that have none yet, their periods already set
-/// (generators, bulk loads).
+/// Grade records with their periods as given: whole histories from generators and bulk loads
+/// (a single record goes through [`insert_grade`], which re-derives the periods).
 pub async fn insert_grades(tx: &mut Tx, gs: &[GradeRecord]) -> Result<(), Error> {
     tx.insert_many(
         "INSERT INTO enterprise_grade (id, enterprise_id, grade, effective_on, reason, actor_id, actor_name, created_at, superseded_on)",
