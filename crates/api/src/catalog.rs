@@ -22,13 +22,6 @@ use zt_domain::requests::{PROCESS_TYPES, ProcessType};
 use zt_domain::scope::{Actor, Scope};
 use zt_domain::{Error, FieldError};
 
-fn bureau_of(scope: &Scope) -> Option<Uuid> {
-    match *scope {
-        Scope::Bureau { bureau } | Scope::Station { bureau, .. } | Scope::Department { bureau, .. } => Some(bureau),
-        Scope::All | Scope::None => None,
-    }
-}
-
 #[utoipa::path(get, path = "/api/catalog/categories", tag = "catalog", responses((status = 200, body = Vec<Category>)))]
 pub async fn categories(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Json<Vec<Category>>> {
     s.actor.require("catalog.read")?;
@@ -113,8 +106,13 @@ pub struct ItemView {
     pub slip: Option<Slip>,
 }
 
-async fn view(tx: &mut Tx, item: Item, with_slip: bool) -> Result<ItemView, Error> {
+/// One item with its current slip.
+async fn view(tx: &mut Tx, item: Item) -> Result<ItemView, Error> {
     let cats = repo::categories(tx).await?;
+    view_with(tx, &cats, item, true).await
+}
+
+async fn view_with(tx: &mut Tx, cats: &[Category], item: Item, with_slip: bool) -> Result<ItemView, Error> {
     let station_name = match item.station_id {
         Some(id) => zt_db::org::get::<Station>(tx, "station", None, id).await.ok().map(|s| s.name),
         None => None,
@@ -141,9 +139,10 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ItemQue
     let f = ItemFilter { q: q.q, category: q.category, status: q.status, station_id: q.station_id, process_type: q.process_type };
     let mut tx = st.db.read().await?;
     let (items, total) = repo::list(&mut tx, &s.actor.scope, &f, limit, offset).await?;
+    let cats = repo::categories(&mut tx).await?;
     let mut out = Vec::new();
     for i in items {
-        out.push(view(&mut tx, i, false).await?);
+        out.push(view_with(&mut tx, &cats, i, false).await?);
     }
     tx.commit().await?;
     Ok(Json(Page { items: out, total, total_capped: false, page, page_size }))
@@ -155,7 +154,7 @@ pub async fn get(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> A
     let mut tx = st.db.read().await?;
     let read = repo::get(&mut tx, &s.actor.scope, id).await;
     let item = crate::org::or_denied(&mut tx, read, "service_item", id).await?;
-    let v = view(&mut tx, item, true).await?;
+    let v = view(&mut tx, item).await?;
     tx.commit().await?;
     Ok(Json(v))
 }
@@ -346,7 +345,7 @@ async fn apply(tx: &mut Tx, actor: &Actor, it: &mut Item, i: &ItemInput, creatin
     responses((status = 201, body = ItemView), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<ItemInput>) -> ApiResult<(StatusCode, Json<ItemView>)> {
     s.actor.require("catalog.manage")?;
-    let bureau = bureau_of(&s.actor.scope).ok_or_else(Error::forbidden)?;
+    let bureau = s.actor.scope.bureau().ok_or_else(Error::forbidden)?;
     let now = st.now();
     let mut it = Item {
         id: Uuid::now_v7(),
@@ -396,7 +395,7 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
         json!({"after": &it, "slip": &slip}),
     )
     .await?;
-    let v = view(&mut tx, it, true).await?;
+    let v = view(&mut tx, it).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
@@ -412,16 +411,12 @@ async fn editable(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Item, Error> {
     Ok(it)
 }
 
-fn version_of(v: Option<i64>) -> Result<i64, Error> {
-    v.ok_or_else(|| Error::field("version", "required"))
-}
-
 #[utoipa::path(patch, path = "/api/catalog/items/{id}", tag = "catalog", params(("id" = Uuid, Path)), request_body = ItemInput,
     responses((status = 200, body = ItemView), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<ItemInput>) -> ApiResult<Json<ItemView>> {
     let mut tx = st.db.write().await?;
     let mut it = editable(&mut tx, &s.actor, id).await?;
-    let expected = version_of(i.version)?;
+    let expected = crate::org::version_of(i.version)?;
     let before = it.clone();
     apply(&mut tx, &s.actor, &mut it, &i, false).await?;
     it.version += 1;
@@ -439,7 +434,7 @@ pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
         json!({"changes": diff}),
     )
     .await?;
-    let v = view(&mut tx, it, true).await?;
+    let v = view(&mut tx, it).await?;
     tx.commit().await?;
     Ok(Json(v))
 }
@@ -453,7 +448,7 @@ pub struct VersionInput {
 async fn set_status(st: &AppState, actor: &Actor, id: Uuid, version: Option<i64>, status: &str) -> Result<ItemView, Error> {
     let mut tx = st.db.write().await?;
     let mut it = editable(&mut tx, actor, id).await?;
-    let expected = version_of(version)?;
+    let expected = crate::org::version_of(version)?;
     it.status = status.into();
     it.version += 1;
     it.updated_at = st.now();
@@ -470,7 +465,7 @@ async fn set_status(st: &AppState, actor: &Actor, id: Uuid, version: Option<i64>
         json!({"status": status}),
     )
     .await?;
-    let v = view(&mut tx, it, true).await?;
+    let v = view(&mut tx, it).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -507,7 +502,7 @@ pub struct SlipInput {
 pub async fn put_slip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<SlipInput>) -> ApiResult<Json<ItemView>> {
     let mut tx = st.db.write().await?;
     let mut it = editable(&mut tx, &s.actor, id).await?;
-    let expected = version_of(i.version)?;
+    let expected = crate::org::version_of(i.version)?;
     let mut c = Checks::new();
     let entries = check_slip(&mut c, &i.entries);
     c.finish()?;
@@ -535,7 +530,7 @@ pub async fn put_slip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id,
         json!({"slip_version": it.slip_version, "entries": &entries}),
     )
     .await?;
-    let v = view(&mut tx, it, true).await?;
+    let v = view(&mut tx, it).await?;
     tx.commit().await?;
     Ok(Json(v))
 }

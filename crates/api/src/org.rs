@@ -207,7 +207,8 @@ pub async fn create_region(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
-fn version_of(v: Option<i64>) -> Result<i64, Error> {
+/// The `version` a change must carry (optimistic concurrency).
+pub(crate) fn version_of(v: Option<i64>) -> Result<i64, Error> {
     v.ok_or_else(|| Error::field("version", "required"))
 }
 

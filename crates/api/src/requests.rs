@@ -34,14 +34,6 @@ use zt_domain::{Error, FieldError};
 /// Working days before the deadline that count as near-due (meta `request.near_due_days`).
 pub const NEAR_DUE_DAYS: i64 = 2;
 
-async fn near_due_days(tx: &mut Tx) -> Result<i64, Error> {
-    Ok(crate::calendar::clock_settings(tx).await?.near_due_days)
-}
-
-async fn office_hours(tx: &mut Tx) -> Result<OfficeHours, Error> {
-    Ok(OfficeHours::parse(&crate::calendar::clock_settings(tx).await?.office_hours).unwrap_or_default())
-}
-
 fn pt(r: &RequestRow) -> ProcessType {
     ProcessType::parse(&r.process_type).unwrap_or(ProcessType::OnSpot)
 }
@@ -177,10 +169,12 @@ fn json_list(v: &str) -> Vec<String> {
     serde_json::from_str(v).unwrap_or_default()
 }
 
+/// What showing a request needs besides the row: its station's calendar and the clock settings.
 struct Ctx {
     cal: Calendar,
     today: jiff::civil::Date,
     near_due: i64,
+    hours: OfficeHours,
 }
 
 fn view(st: &AppState, ctx: &Ctx, r: &RequestRow, names: (&str, &str, &str, &str)) -> RequestView {
@@ -243,19 +237,25 @@ fn view(st: &AppState, ctx: &Ctx, r: &RequestRow, names: (&str, &str, &str, &str
 }
 
 async fn ctx(st: &AppState, tx: &mut Tx, station: Option<Uuid>) -> Result<Ctx, Error> {
-    Ok(Ctx { cal: calendar_for(tx, station).await?, today: st.today().0, near_due: near_due_days(tx).await? })
-}
-
-async fn station_name(tx: &mut Tx, id: Uuid) -> String {
-    zt_db::org::get::<Station>(tx, "station", None, id).await.map(|s| s.name).unwrap_or_default()
+    let settings = crate::calendar::clock_settings(tx).await?;
+    Ok(Ctx {
+        cal: calendar_for(tx, station).await?,
+        today: st.today().0,
+        near_due: settings.near_due_days,
+        hours: OfficeHours::parse(&settings.office_hours).unwrap_or_default(),
+    })
 }
 
 async fn full_view(st: &AppState, tx: &mut Tx, r: &RequestRow) -> Result<RequestView, Error> {
     let c = ctx(st, tx, Some(r.station_id)).await?;
+    full_view_with(st, tx, &c, r).await
+}
+
+async fn full_view_with(st: &AppState, tx: &mut Tx, c: &Ctx, r: &RequestRow) -> Result<RequestView, Error> {
     let e = archive_repo::get_unscoped(tx, r.enterprise_id).await?.ok_or_else(Error::not_found)?;
     let item: Item = catalog_repo::get(tx, &Scope::Bureau { bureau: r.bureau_id }, r.item_id).await?;
-    let sn = station_name(tx, r.station_id).await;
-    Ok(view(st, &c, r, (&e.name, &e.uscc, &item.name, &sn)))
+    let sn = archive_repo::station_name(tx, r.station_id).await?;
+    Ok(view(st, c, r, (&e.name, &e.uscc, &item.name, &sn)))
 }
 
 // ------------------------------------------------------------------ intake
@@ -281,13 +281,6 @@ pub struct IntakeInput {
     pub note: Option<String>,
 }
 
-fn bureau_of(scope: &Scope) -> Option<Uuid> {
-    match *scope {
-        Scope::Bureau { bureau } | Scope::Station { bureau, .. } | Scope::Department { bureau, .. } => Some(bureau),
-        _ => None,
-    }
-}
-
 #[utoipa::path(post, path = "/api/requests", tag = "requests", request_body = IntakeInput,
     responses((status = 201, body = RequestView), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn intake(
@@ -299,7 +292,7 @@ pub async fn intake(
     if !actor.can("request.intake") && !actor.can("request.handle") {
         return Err(Error::forbidden().into());
     }
-    let bureau = bureau_of(&actor.scope).ok_or_else(Error::forbidden)?;
+    let bureau = actor.scope.bureau().ok_or_else(Error::forbidden)?;
     let mut c = Checks::new();
     let mut tx = st.db.write().await?;
     // the station taking it in
@@ -579,12 +572,25 @@ fn may(actor: &Actor, r: &RequestRow, action: Action) -> Result<(), Error> {
 }
 
 /// Saves the row (version + 1), its events, the timeline entry and the audit row.
-async fn commit(st: &AppState, mut tx: Tx, mut r: RequestRow, expected: i64, log: Log, summary: String) -> Result<RequestView, Error> {
+/// `c`: the context a step already loaded for its clock (else loaded here for the answer).
+async fn commit(
+    st: &AppState,
+    mut tx: Tx,
+    mut r: RequestRow,
+    expected: i64,
+    log: Log,
+    summary: String,
+    c: Option<Ctx>,
+) -> Result<RequestView, Error> {
     r.version = expected + 1;
     r.updated_at = st.now();
     repo::save(&mut tx, &r, expected).await?;
     log.write(&mut tx, st, summary).await?;
-    let v = full_view(st, &mut tx, &r).await?;
+    let c = match c {
+        Some(c) => c,
+        None => ctx(st, &mut tx, Some(r.station_id)).await?,
+    };
+    let v = full_view_with(st, &mut tx, &c, &r).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -628,12 +634,12 @@ pub async fn accept(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     }
     c.finish()?;
     let now = st.now();
-    let cal = calendar_for(&mut tx, Some(r.station_id)).await?;
+    let c = ctx(&st, &mut tx, Some(r.station_id)).await?;
     r.checked = serde_json::to_string(&i.checked).unwrap_or_else(|_| "[]".into());
     r.decided_at = Some(now);
     r.accepted_on = Some(st.today());
     r.missing_entries = "[]".into();
-    recompute(&cal, &mut r);
+    recompute(&c.cal, &mut r);
     let mut log = Log::new(&r, &s.actor, now);
     let p = pt(&r);
     r.state = RState::InProgress.code().into();
@@ -654,7 +660,7 @@ pub async fn accept(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
         log.event("deliver", "completed", RState::Delivered, &r, "窗口当场出件");
         summary = format!("当场办结并出件：{}（{}）", name, r.number);
     }
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, Some(c)).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -695,7 +701,7 @@ pub async fn refuse(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     log.event("refuse", "received", RState::Refused, &r, &reason);
     let name = item_name(&mut tx, &r).await;
     let summary = format!("不予受理：{}（{}），理由：{}", name, r.number, reason);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -748,7 +754,7 @@ pub async fn request_materials(
         &format!("需补正：{}{}", texts.join("；"), if note.is_empty() { String::new() } else { format!("。{note}") }),
     );
     let summary = format!("一次性告知补正（{}）：{}", r.number, texts.join("；"));
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -772,8 +778,8 @@ pub async fn materials_received(
     may(&s.actor, &r, Action::MaterialsReceived)?;
     ensure(&r, Action::MaterialsReceived)?;
     let now = st.now();
-    let cal = calendar_for(&mut tx, Some(r.station_id)).await?;
-    unpause(&cal, &mut r, now);
+    let c = ctx(&st, &mut tx, Some(r.station_id)).await?;
+    unpause(&c.cal, &mut r, now);
     let back = RState::parse(r.resume_state.as_deref().unwrap_or("received")).unwrap_or(RState::Received);
     r.state = back.code().into();
     r.resume_state = None;
@@ -782,7 +788,7 @@ pub async fn materials_received(
     let mut log = Log::new(&r, &s.actor, now);
     log.event("materials_received", "awaiting_materials", back, &r, note.trim());
     let summary = format!("补正材料已收齐（{}）", r.number);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, Some(c)).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -854,7 +860,7 @@ pub async fn route(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Bo
         ),
     );
     let summary = format!("内部流转（{}）：{} → {}", r.number, from_stage.name_zh(), to_name);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -887,7 +893,7 @@ pub async fn suspend(
     let mut log = Log::new(&r, &s.actor, now);
     log.event("suspend", "in_progress", RState::Suspended, &r, &reason);
     let summary = format!("挂起计时（{}）：{}", r.number, reason);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, None).await?))
 }
 
 #[utoipa::path(post, path = "/api/requests/{id}/resume", tag = "requests", params(("id" = Uuid, Path)), request_body = NoteInput,
@@ -899,9 +905,9 @@ pub async fn resume(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     may(&s.actor, &r, Action::Resume)?;
     ensure(&r, Action::Resume)?;
     let now = st.now();
-    let cal = calendar_for(&mut tx, Some(r.station_id)).await?;
+    let c = ctx(&st, &mut tx, Some(r.station_id)).await?;
     let before = r.deadline;
-    unpause(&cal, &mut r, now);
+    unpause(&c.cal, &mut r, now);
     r.state = RState::InProgress.code().into();
     let mut log = Log::new(&r, &s.actor, now);
     let moved = format!(
@@ -921,7 +927,7 @@ pub async fn resume(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
         ),
     );
     let summary = format!("恢复计时（{}）：{}", r.number, moved);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, Some(c)).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -959,7 +965,7 @@ pub async fn complete(
     let mut log = Log::new(&r, &s.actor, now);
     log.event("complete", "in_progress", RState::Completed, &r, &result);
     let summary = format!("办结（{}）：{}", r.number, result);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -999,7 +1005,7 @@ pub async fn deliver(
     let mut log = Log::new(&r, &s.actor, now);
     log.event("deliver", "completed", RState::Delivered, &r, &format!("领取人：{to}"));
     let summary = format!("窗口出件（{}）：领取人 {}", r.number, to);
-    Ok(Json(commit(&st, tx, r, expected, log, summary).await?))
+    Ok(Json(commit(&st, tx, r, expected, log, summary, None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -1085,10 +1091,10 @@ async fn decide(st: &AppState, actor: &Actor, id: Uuid, eid: Uuid, approve: bool
     }
     let expected = r.version;
     let before = r.deadline;
+    let c = ctx(st, &mut tx, Some(r.station_id)).await?;
     if approve {
         r.extended_days += x.days;
-        let cal = calendar_for(&mut tx, Some(r.station_id)).await?;
-        recompute(&cal, &mut r);
+        recompute(&c.cal, &mut r);
     }
     let mut log = Log::new(&r, actor, now);
     let text = if approve {
@@ -1103,7 +1109,7 @@ async fn decide(st: &AppState, actor: &Actor, id: Uuid, eid: Uuid, approve: bool
     };
     log.event(if approve { "extension_approved" } else { "extension_rejected" }, &r.state, state(&r), &r, &text);
     let summary = format!("延期审批（{}）：{}", r.number, text);
-    commit(st, tx, r, expected, log, summary).await
+    commit(st, tx, r, expected, log, summary, Some(c)).await
 }
 
 #[utoipa::path(post, path = "/api/requests/{id}/extensions/{eid}/approve", tag = "requests", params(("id" = Uuid, Path), ("eid" = Uuid, Path)), request_body = DecisionInput,
@@ -1197,7 +1203,7 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ListQue
     let mut items = Vec::new();
     for row in rows {
         if !names.contains_key(&row.r.station_id) {
-            let n = station_name(&mut tx, row.r.station_id).await;
+            let n = archive_repo::station_name(&mut tx, row.r.station_id).await?;
             names.insert(row.r.station_id, n);
         }
         let sn = names.get(&row.r.station_id).cloned().unwrap_or_default();
@@ -1280,12 +1286,11 @@ pub struct RequestDetail {
 pub async fn get(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<RequestDetail>> {
     let mut tx = st.db.read().await?;
     let r = load(&mut tx, &s.actor, id).await?;
-    let v = full_view(&st, &mut tx, &r).await?;
+    let c = ctx(&st, &mut tx, Some(r.station_id)).await?;
+    let v = full_view_with(&st, &mut tx, &c, &r).await?;
     let slip = catalog_repo::slip(&mut tx, r.item_id, r.slip_version).await?;
     let events = repo::events(&mut tx, r.id).await?;
     let extensions = repo::extensions(&mut tx, r.id).await?;
-    let cal = calendar_for(&mut tx, Some(r.station_id)).await?;
-    let hours = office_hours(&mut tx).await?;
     let department_name = match r.department_id {
         Some(d) => zt_db::org::get::<Department>(&mut tx, "department", None, d).await.ok().map(|d| d.name),
         None => None,
@@ -1308,7 +1313,7 @@ pub async fn get(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> A
     .map(|a| a.code().to_string())
     .collect();
     Ok(Json(RequestDetail {
-        stages: stage_spans(&cal, &hours, &events, st.now()),
+        stages: stage_spans(&c.cal, &c.hours, &events, st.now()),
         request: v,
         slip,
         events,
@@ -1459,6 +1464,19 @@ pub struct FigureRow {
     days_sum: i64,
 }
 
+impl FigureRow {
+    fn absorb(&mut self, o: &FigureRow) {
+        self.received += o.received;
+        self.accepted += o.accepted;
+        self.refused += o.refused;
+        self.completed += o.completed;
+        self.on_time += o.on_time;
+        self.overdue_done += o.overdue_done;
+        self.overdue_open += o.overdue_open;
+        self.days_sum += o.days_sum;
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReasonCount {
     pub reason: String,
@@ -1511,8 +1529,7 @@ pub async fn figures(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Figu
     c.finish()?;
     let mut tx = st.db.read().await?;
     let rows = repo::in_period(&mut tx, &s.actor.scope, s.actor.account_id, start, end).await?;
-    let cal = calendar_for(&mut tx, None).await?;
-    let hours = office_hours(&mut tx).await?;
+    let Ctx { cal, today, hours, .. } = ctx(&st, &mut tx, None).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.r.id).collect();
     let events = repo::events_of(&mut tx, &ids).await?;
     let mut dept_names: HashMap<Uuid, String> = HashMap::new();
@@ -1524,11 +1541,10 @@ pub async fn figures(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Figu
             }
         }
         if let std::collections::hash_map::Entry::Vacant(e) = station_names.entry(r.r.station_id) {
-            e.insert(station_name(&mut tx, r.r.station_id).await);
+            e.insert(archive_repo::station_name(&mut tx, r.r.station_id).await?);
         }
     }
     tx.commit().await?;
-    let today = st.today().0;
     let mut groups: BTreeMap<String, FigureRow> = BTreeMap::new();
     let mut totals = FigureRow { key: "total".into(), name: "合计".into(), ..Default::default() };
     let mut reasons: BTreeMap<String, i64> = BTreeMap::new();
@@ -1543,29 +1559,24 @@ pub async fn figures(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Figu
             "item" => (r.item_id.to_string(), row.item_name.clone()),
             _ => (r.station_id.to_string(), station_names.get(&r.station_id).cloned().unwrap_or_default()),
         };
-        let add = |g: &mut FigureRow| {
-            g.received += 1;
-            if r.accepted_on.is_some() {
-                g.accepted += 1;
+        // this request's contribution, added to its group and to the totals
+        let mut one = FigureRow { received: 1, ..Default::default() };
+        one.accepted = r.accepted_on.is_some() as i64;
+        one.refused = (r.state == "refused") as i64;
+        if let (Some(done), Some(on)) = (r.completed_at, r.accepted_on) {
+            let done = day_of(done);
+            one.completed = 1;
+            if r.deadline.is_some_and(|d| done <= d.0) {
+                one.on_time = 1;
+            } else {
+                one.overdue_done = 1;
             }
-            if r.state == "refused" {
-                g.refused += 1;
-            }
-            if let (Some(done), Some(on)) = (r.completed_at, r.accepted_on) {
-                g.completed += 1;
-                let done = day_of(done);
-                if r.deadline.is_some_and(|d| done <= d.0) {
-                    g.on_time += 1;
-                } else {
-                    g.overdue_done += 1;
-                }
-                g.days_sum += cal.working_days_between(on.0, done).value;
-            } else if RState::parse(&r.state).is_some_and(|s| s.is_open()) && r.deadline.is_some_and(|d| d.0 < today) {
-                g.overdue_open += 1;
-            }
-        };
-        add(groups.entry(key.clone()).or_insert_with(|| FigureRow { key, name, ..Default::default() }));
-        add(&mut totals);
+            one.days_sum = cal.working_days_between(on.0, done).value;
+        } else if RState::parse(&r.state).is_some_and(|s| s.is_open()) && r.deadline.is_some_and(|d| d.0 < today) {
+            one.overdue_open = 1;
+        }
+        groups.entry(key.clone()).or_insert_with(|| FigureRow { key, name, ..Default::default() }).absorb(&one);
+        totals.absorb(&one);
         if r.state == "refused" {
             *reasons.entry(r.refusal_reason.clone()).or_default() += 1;
         }

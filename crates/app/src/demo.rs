@@ -202,8 +202,7 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     let stations = [(zj.id, 45), (jq.id, 25), (bio.id, 20), (cs.id, 10)];
     let n = crate::demo_archive::generate(&mut tx, cipher, c.now, today, &stations, enterprises, 20261125, 0).await?;
 
-    // the calendar is needed for the demo requests' deadlines
-    zt_db::calendar::seed_builtin(&mut tx, c.now).await?;
+    // the demo requests' deadlines use the calendar `open_database` loaded
     let sample: Vec<Uuid> = zt_db::archive::list(
         &mut tx,
         &zt_domain::scope::Scope::Station { bureau: b, station: zj.id },
