@@ -90,7 +90,7 @@ async fn visible_child<T: zt_db::sql::Row>(tx: &mut Tx, actor: &Actor, table: &'
 
 /// Writes a timeline entry and an audit row for a change to an enterprise's archive.
 #[allow(clippy::too_many_arguments)]
-async fn story(
+pub(crate) async fn story(
     tx: &mut Tx,
     st: &AppState,
     actor: &Actor,

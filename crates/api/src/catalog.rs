@@ -107,12 +107,12 @@ pub struct ItemView {
 }
 
 /// One item with its current slip.
-async fn view(tx: &mut Tx, item: Item) -> Result<ItemView, Error> {
+pub(crate) async fn view(tx: &mut Tx, item: Item) -> Result<ItemView, Error> {
     let cats = repo::categories(tx).await?;
     view_with(tx, &cats, item, true).await
 }
 
-async fn view_with(tx: &mut Tx, cats: &[Category], item: Item, with_slip: bool) -> Result<ItemView, Error> {
+pub(crate) async fn view_with(tx: &mut Tx, cats: &[Category], item: Item, with_slip: bool) -> Result<ItemView, Error> {
     let station_name = match item.station_id {
         Some(id) => zt_db::org::get::<Station>(tx, "station", None, id).await.ok().map(|s| s.name),
         None => None,

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod org;
 pub mod passwords;
+pub mod portal;
 pub mod ratelimit;
 pub mod requests;
 pub mod state;
@@ -44,6 +45,7 @@ pub fn shanghai() -> jiff::tz::TimeZone {
         (name = "duty", description = "Window duty roster"),
         (name = "audit", description = "Audit trail (auditor)"),
         (name = "archive", description = "Enterprise growth archive (一企一档)"),
+        (name = "portal", description = "Enterprise portal (线上办事): guide, online requests, portal accounts"),
         (name = "meta", description = "About this installation"),
     ),
     components(schemas(error::ErrorBody, error::FieldErrorBody))
@@ -159,6 +161,15 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::refusal_notice))
         .routes(routes!(requests::figures))
         .routes(routes!(requests::queue))
+        .routes(routes!(portal::upload))
+        .routes(routes!(portal::download))
+        .routes(routes!(portal::me))
+        .routes(routes!(portal::items))
+        .routes(routes!(portal::item))
+        .routes(routes!(portal::submit))
+        .routes(routes!(portal::accounts_of, portal::open_account))
+        .routes(routes!(portal::close_account))
+        .routes(routes!(portal::reopen_account))
 }
 
 /// The `/api` router (with the context middleware) and its OpenAPI document.

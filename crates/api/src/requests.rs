@@ -246,7 +246,7 @@ async fn ctx(st: &AppState, tx: &mut Tx, station: Option<Uuid>) -> Result<Ctx, E
     })
 }
 
-async fn full_view(st: &AppState, tx: &mut Tx, r: &RequestRow) -> Result<RequestView, Error> {
+pub(crate) async fn full_view(st: &AppState, tx: &mut Tx, r: &RequestRow) -> Result<RequestView, Error> {
     let c = ctx(st, tx, Some(r.station_id)).await?;
     full_view_with(st, tx, &c, r).await
 }
@@ -405,42 +405,89 @@ pub async fn intake(
     if i.slip_version != Some(item.slip_version) {
         return Err(Error::conflict("request.slip_changed").with("version", item.slip_version).into());
     }
-    let now = st.now();
-    let today = st.today();
-    let ymd = today.0.strftime("%Y%m%d").to_string();
-    let seq = repo::next_number(&mut tx, &ymd).await?;
     let process = process.expect("checked");
+    let r = take_in(
+        &st,
+        &mut tx,
+        actor,
+        NewRequest {
+            bureau,
+            station,
+            item: &item,
+            enterprise: enterprise.id,
+            channel,
+            window_no,
+            applicant,
+            phone,
+            note,
+            arrived_at,
+            // taken in by the back office: its own department handles it
+            department_id: match (process, actor.scope) {
+                (ProcessType::BackofficeDirect, Scope::Department { department, .. }) => Some(department),
+                (ProcessType::BackofficeDirect, _) => item.department_id,
+                _ => None,
+            },
+            handler_id: (process == ProcessType::BackofficeDirect).then_some(actor.account_id),
+            intake_by: Some(actor.account_id),
+        },
+    )
+    .await?;
+    let v = full_view(&st, &mut tx, &r).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// What a new request is made from, whoever takes it in (a window or the portal).
+pub(crate) struct NewRequest<'a> {
+    pub bureau: Uuid,
+    pub station: Uuid,
+    pub item: &'a Item,
+    pub enterprise: Uuid,
+    pub channel: String,
+    pub window_no: String,
+    pub applicant: String,
+    pub phone: String,
+    pub note: String,
+    pub arrived_at: Option<Ts>,
+    pub department_id: Option<Uuid>,
+    pub handler_id: Option<Uuid>,
+    /// The officer who took it in (none for the portal: a window officer checks it).
+    pub intake_by: Option<Uuid>,
+}
+
+/// Numbers and stores a new request in the 待受理 state, with its event, timeline entry and
+/// audit row.
+pub(crate) async fn take_in(st: &AppState, tx: &mut Tx, actor: &Actor, n: NewRequest<'_>) -> Result<RequestRow, Error> {
+    let now = st.now();
+    let ymd = st.today().0.strftime("%Y%m%d").to_string();
+    let seq = repo::next_number(tx, &ymd).await?;
+    let process = ProcessType::parse(&n.item.process_type).unwrap_or(ProcessType::OnSpot);
     let r = RequestRow {
         id: Uuid::now_v7(),
         number: format!("SL{ymd}{seq:04}"),
-        bureau_id: bureau,
-        station_id: station,
-        item_id: item.id,
-        slip_version: item.slip_version,
-        enterprise_id: enterprise.id,
-        process_type: item.process_type.clone(),
-        channel,
-        window_no,
-        applicant_name: applicant,
-        applicant_phone_enc: (!phone.is_empty()).then(|| st.cipher.encrypt(&phone)),
-        applicant_phone_hash: (!phone.is_empty()).then(|| st.cipher.lookup_hash(&phone)),
+        bureau_id: n.bureau,
+        station_id: n.station,
+        item_id: n.item.id,
+        slip_version: n.item.slip_version,
+        enterprise_id: n.enterprise,
+        process_type: n.item.process_type.clone(),
+        channel: n.channel,
+        window_no: n.window_no,
+        applicant_name: n.applicant,
+        applicant_phone_enc: (!n.phone.is_empty()).then(|| st.cipher.encrypt(&n.phone)),
+        applicant_phone_hash: (!n.phone.is_empty()).then(|| st.cipher.lookup_hash(&n.phone)),
         state: RState::Received.code().into(),
         stage: process.first_stage().code().into(),
-        // taken in by the back office: its own department handles it
-        department_id: match (process, actor.scope) {
-            (ProcessType::BackofficeDirect, Scope::Department { department, .. }) => Some(department),
-            (ProcessType::BackofficeDirect, _) => item.department_id,
-            _ => None,
-        },
-        handler_id: (process == ProcessType::BackofficeDirect).then_some(actor.account_id),
-        intake_by: Some(actor.account_id),
+        department_id: n.department_id,
+        handler_id: n.handler_id,
+        intake_by: n.intake_by,
         intake_by_name: actor.display_name.clone(),
-        arrived_at,
+        arrived_at: n.arrived_at,
         received_at: now,
         decided_at: None,
         accepted_on: None,
-        limit_value: item.limit_value,
-        limit_unit: item.limit_unit.clone(),
+        limit_value: n.item.limit_value,
+        limit_unit: n.item.limit_unit.clone(),
         paused_days: 0,
         paused_since: None,
         resume_state: None,
@@ -457,18 +504,17 @@ pub async fn intake(
         delivered_to: String::new(),
         delivery_method: String::new(),
         delivered_by_name: String::new(),
-        note,
+        note: n.note,
         version: 1,
         created_at: now,
         updated_at: now,
     };
-    repo::insert_many(&mut tx, std::slice::from_ref(&r)).await?;
+    repo::insert_many(tx, std::slice::from_ref(&r)).await?;
     let mut log = Log::new(&r, actor, now);
-    log.event("intake", "", RState::Received, &r, "");
-    log.write(&mut tx, &st, format!("收件：{}（{}）", item.name, r.number)).await?;
-    let v = full_view(&st, &mut tx, &r).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    let how = if r.channel == "online" { "网上申报" } else { "收件" };
+    log.event("intake", "", RState::Received, &r, if r.channel == "online" { how } else { "" });
+    log.write(tx, st, format!("{how}：{}（{}）", n.item.name, r.number)).await?;
+    Ok(r)
 }
 
 /// The events, timeline entry and audit row of one step.
@@ -534,9 +580,30 @@ impl Log {
 
 // ------------------------------------------------------------------ steps
 
-async fn load(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<RequestRow, Error> {
+/// Which requests the caller sees: staff those of their scope; a portal account its own
+/// enterprise's, and nothing else.
+pub(crate) struct Reach {
+    scope: Scope,
+    enterprise: Option<Uuid>,
+}
+
+pub(crate) async fn reach(tx: &mut Tx, actor: &Actor) -> Result<Reach, Error> {
+    if !actor.can("request.read") {
+        if let Some(e) = crate::portal::own_enterprise(tx, actor).await? {
+            let station = zt_db::org::get::<Station>(tx, "station", None, e.station_id).await?;
+            return Ok(Reach { scope: Scope::Bureau { bureau: station.bureau_id }, enterprise: Some(e.id) });
+        }
+    }
     actor.require("request.read")?;
-    let read = repo::get(tx, &actor.scope, actor.account_id, id).await;
+    Ok(Reach { scope: actor.scope, enterprise: None })
+}
+
+pub(crate) async fn load(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<RequestRow, Error> {
+    let reach = reach(tx, actor).await?;
+    let read = match repo::get(tx, &reach.scope, actor.account_id, id).await {
+        Ok(r) if reach.enterprise.is_some_and(|e| e != r.enterprise_id) => Err(Error::not_found()),
+        other => other,
+    };
     crate::org::or_denied(tx, read, "service_request", id).await
 }
 
@@ -1157,9 +1224,9 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/requests", tag = "requests", params(ListQuery), responses((status = 200, body = Page<RequestView>)))]
 pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ListQuery>) -> ApiResult<Json<Page<RequestView>>> {
-    s.actor.require("request.read")?;
     let (limit, offset, page, page_size) = Paging { page: q.page, page_size: q.page_size }.limit_offset();
     let mut tx = st.db.read().await?;
+    let reach = reach(&mut tx, &s.actor).await?;
     let c = ctx(&st, &mut tx, q.station_id).await?;
     let mut states: Vec<String> =
         q.state.as_deref().unwrap_or("").split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect();
@@ -1191,14 +1258,14 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ListQue
         stage: q.stage.clone(),
         item_id: q.item_id,
         station_id: q.station_id,
-        enterprise_id: q.enterprise_id,
+        enterprise_id: reach.enterprise.or(q.enterprise_id),
         mine: q.mine.unwrap_or(false).then_some(s.actor.account_id),
         due_by,
         // near-due: from today on (the overdue ones are their own filter)
         due_from: (q.warning.as_deref() == Some("near_due")).then_some(Day(c.today)),
         ..Default::default()
     };
-    let (rows, total) = repo::list(&mut tx, &s.actor.scope, s.actor.account_id, &f, limit, offset).await?;
+    let (rows, total) = repo::list(&mut tx, &reach.scope, s.actor.account_id, &f, limit, offset).await?;
     let mut names: HashMap<Uuid, String> = HashMap::new();
     let mut items = Vec::new();
     for row in rows {
@@ -1280,6 +1347,8 @@ pub struct RequestDetail {
     /// The steps the caller may take now.
     pub actions: Vec<String>,
     pub department_name: Option<String>,
+    /// Materials attached (online submissions, 补正).
+    pub attachments: Vec<zt_db::portal::Attachment>,
 }
 
 #[utoipa::path(get, path = "/api/requests/{id}", tag = "requests", params(("id" = Uuid, Path)), responses((status = 200, body = RequestDetail)))]
@@ -1291,6 +1360,7 @@ pub async fn get(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> A
     let slip = catalog_repo::slip(&mut tx, r.item_id, r.slip_version).await?;
     let events = repo::events(&mut tx, r.id).await?;
     let extensions = repo::extensions(&mut tx, r.id).await?;
+    let attachments = zt_db::portal::attachments(&mut tx, r.id).await?;
     let department_name = match r.department_id {
         Some(d) => zt_db::org::get::<Department>(&mut tx, "department", None, d).await.ok().map(|d| d.name),
         None => None,
@@ -1320,6 +1390,7 @@ pub async fn get(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> A
         extensions,
         actions,
         department_name,
+        attachments,
     }))
 }
 

@@ -174,6 +174,8 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
         (c.account("ipdept", "孙丽", "13900000010", Some(b), None, Some(ip.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
         (c.account("zhiliang", "钱伟", "13900000011", Some(b), None, Some(quality.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
         (c.account("biaozhun", "郑红", "13900000012", Some(b), None, Some(standard.id), &hash, false, cipher), vec![DEPARTMENT_HANDLER]),
+        // the liaison of the first Zhangjiang enterprise, on the portal
+        (c.account("qiye", "李明", "13900000020", None, None, None, &hash, false, cipher), vec![ENTERPRISE_USER]),
     ];
     for (a, roles) in &accounts_list {
         add_account(&mut tx, a, roles).await?;
@@ -218,6 +220,9 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     .into_iter()
     .map(|r| r.e.id)
     .collect();
+    if let Some(first) = sample.first() {
+        zt_db::portal::link(&mut tx, id_of("qiye"), *first, None, c.now).await?;
+    }
     crate::demo_catalog::load(
         &mut tx,
         cipher,
@@ -226,7 +231,7 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
         b,
         [ip.id, quality.id, standard.id],
         zj.id,
-        (id_of("zhangwei"), "张伟"),
+        [(id_of("zhangwei"), "张伟"), (id_of("qiye"), "李明")],
         &sample,
     )
     .await?;

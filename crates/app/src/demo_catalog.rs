@@ -122,7 +122,8 @@ const SPECS: &[Spec] = &[
 ];
 
 /// Loads the catalog for `bureau` (departments: IP, quality, standardisation) and demo requests
-/// over `enterprises` taken in at `station` by `officer`.
+/// over `enterprises` taken in at `station` by `people[0]`, the officer; the request waiting for
+/// acceptance was submitted online by `people[1]`, the first enterprise's portal account.
 #[allow(clippy::too_many_arguments)]
 pub async fn load(
     tx: &mut Tx,
@@ -132,7 +133,7 @@ pub async fn load(
     bureau: Uuid,
     departments: [Uuid; 3],
     station: Uuid,
-    officer: (Uuid, &str),
+    people: [(Uuid, &str); 2],
     enterprises: &[Uuid],
 ) -> Result<Vec<Item>, Error> {
     let mut items = Vec::new();
@@ -202,7 +203,12 @@ pub async fn load(
         (5, 0, "received"),
         (0, 0, "refused"),
     ];
+    let officer = people[0];
     for (n, (item_i, days_ago, state)) in plan.iter().enumerate() {
+        // the first enterprise's liaison submitted the waiting one online and owes 补正 on another
+        let online = *state == "received";
+        let enterprise = if online || *state == "awaiting_materials" { enterprises[0] } else { enterprises[n % enterprises.len()] };
+        let taker = if online { people[1] } else { officer };
         let it = &items[*item_i];
         let accepted = cal.add_working_days(today, -days_ago).value;
         let at = |d: Date, h: i8| Ts(d.at(h, 30, 0, 0).to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(now.0));
@@ -228,20 +234,28 @@ pub async fn load(
             station_id: station,
             item_id: it.id,
             slip_version: 1,
-            enterprise_id: enterprises[n % enterprises.len()],
+            enterprise_id: enterprise,
             process_type: it.process_type.clone(),
-            channel: if process == zt_domain::requests::ProcessType::BackofficeDirect { "backoffice".into() } else { "window".into() },
-            window_no: format!("{}", 1 + n % 3),
-            applicant_name: crate::demo_archive::person(&mut crate::demo_archive::Rng::new(n as u64 + 7)),
+            channel: match process {
+                _ if online => "online".into(),
+                zt_domain::requests::ProcessType::BackofficeDirect => "backoffice".into(),
+                _ => "window".into(),
+            },
+            window_no: if online { String::new() } else { format!("{}", 1 + n % 3) },
+            applicant_name: if online {
+                taker.1.into()
+            } else {
+                crate::demo_archive::person(&mut crate::demo_archive::Rng::new(n as u64 + 7))
+            },
             applicant_phone_enc: Some(cipher.encrypt(&phone)),
             applicant_phone_hash: Some(cipher.lookup_hash(&phone)),
             state: state.to_string(),
             stage: stage.into(),
             department_id: dept,
             handler_id: None,
-            intake_by: Some(officer.0),
-            intake_by_name: officer.1.into(),
-            arrived_at: Some(Ts(received.0 - jiff::SignedDuration::from_mins(6 + n as i64))),
+            intake_by: (!online).then_some(officer.0),
+            intake_by_name: taker.1.into(),
+            arrived_at: (!online).then(|| Ts(received.0 - jiff::SignedDuration::from_mins(6 + n as i64))),
             received_at: received,
             decided_at: (*state != "received").then(|| Ts(received.0 + jiff::SignedDuration::from_mins(8))),
             accepted_on: started.then_some(Day(accepted)),
@@ -292,7 +306,9 @@ pub async fn load(
             department_name: String::new(),
             note: note.into(),
         };
-        events.push(ev("intake", "", "received", process.first_stage().code(), r.received_at, ""));
+        let mut intake = ev("intake", "", "received", process.first_stage().code(), r.received_at, if online { "网上申报" } else { "" });
+        (intake.actor_id, intake.actor_name) = (Some(taker.0), taker.1.into());
+        events.push(intake);
         if let Some(d) = r.decided_at {
             if *state == "refused" {
                 events.push(ev("refuse", "received", "refused", "window", d, &r.refusal_reason));

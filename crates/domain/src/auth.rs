@@ -34,6 +34,10 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission { code: "request.intake", name_zh: "窗口受理", name_en: "Take requests at the window" },
     Permission { code: "request.handle", name_zh: "办理办件", name_en: "Handle requests" },
     Permission { code: "request.approve", name_zh: "审批延期", name_en: "Approve extensions" },
+    Permission {
+        code: "portal.use", name_zh: "使用企业门户（本企业办事）", name_en: "Use the enterprise portal (own enterprise)"
+    },
+    Permission { code: "portal.manage", name_zh: "为企业开通门户账号", name_en: "Open portal accounts for enterprises" },
 ];
 
 /// The permissions of the first release, before the service catalog: an installation without a
@@ -134,6 +138,7 @@ pub const ROLES: &[RoleDef] = &[
             "request.intake",
             "request.handle",
             "request.approve",
+            "portal.manage",
         ],
     },
     RoleDef {
@@ -149,6 +154,7 @@ pub const ROLES: &[RoleDef] = &[
             "request.read",
             "request.intake",
             "request.handle",
+            "portal.manage",
         ],
     },
     RoleDef {
@@ -158,7 +164,7 @@ pub const ROLES: &[RoleDef] = &[
         default_permissions: &["org.read", "enterprise.read", "catalog.read", "request.read", "request.handle"],
     },
     RoleDef { code: MEMBER_USER, name_zh: "成员单位用户", name_en: "Member-unit user", default_permissions: &[] },
-    RoleDef { code: ENTERPRISE_USER, name_zh: "企业用户", name_en: "Enterprise user", default_permissions: &[] },
+    RoleDef { code: ENTERPRISE_USER, name_zh: "企业用户", name_en: "Enterprise user", default_permissions: &["portal.use"] },
 ];
 
 pub fn role(code: &str) -> Option<&'static RoleDef> {
@@ -184,6 +190,8 @@ pub const BUSINESS_DATA_PERMISSIONS: &[&str] = &[
     "request.intake",
     "request.handle",
     "request.approve",
+    "portal.use",
+    "portal.manage",
 ];
 
 /// Checks a role assignment: every code known, at most one admin role, an admin role alone.
