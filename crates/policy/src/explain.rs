@@ -1,0 +1,223 @@
+//! One enterprise against every policy, with each condition's outcome explained in plain
+//! Chinese or English ("发明专利 1 件，要求 ≥ 2 件"), the data that is missing, and for a near
+//! miss the gaps ("还差 1 件").
+
+use crate::date::whole_years;
+use crate::eval::{Outcome, Verdict, flips, outcome, verdict};
+use crate::rule::{CCond, Cmp, Compiled, Op, Test};
+use crate::schema::{Field, FieldType};
+use crate::table::Val;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CondResult {
+    pub id: String,
+    /// `pass`, `fail` or `missing`.
+    pub outcome: &'static str,
+    pub text: String,
+    /// How far a failed numeric condition is from passing.
+    pub gap: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyResult {
+    pub id: String,
+    pub title: String,
+    /// `eligible`, `not_eligible` or `undetermined`.
+    pub verdict: &'static str,
+    pub near_miss: bool,
+    pub conditions: Vec<CondResult>,
+    /// What is missing, for an undetermined verdict ("研发费用 未登记").
+    pub missing: Vec<String>,
+}
+
+fn trim_num(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+fn label(c: &CCond, f: &Field, lang: Lang) -> String {
+    match (&c.label, lang) {
+        (Some(l), _) => l.clone(),
+        (None, Lang::Zh) => f.label_zh.clone(),
+        (None, Lang::En) => f.label_en.clone(),
+    }
+}
+
+fn unit(f: &Field, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => &f.unit_zh,
+        Lang::En => &f.unit_en,
+    }
+}
+
+fn with_unit(n: String, u: &str, lang: Lang) -> String {
+    match (u.is_empty(), lang) {
+        (true, _) => n,
+        (false, Lang::Zh) => format!("{n} {u}"),
+        (false, Lang::En) => format!("{n} {u}"),
+    }
+}
+
+fn codes(values: &[String], mask: u64, lang: Lang) -> String {
+    let v: Vec<&str> = values.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, v)| v.as_str()).collect();
+    v.join(if lang == Lang::Zh { "、" } else { ", " })
+}
+
+fn value_text(f: &Field, v: Val, lang: Lang) -> String {
+    let u = unit(f, lang);
+    match (v, &f.ty) {
+        (Val::Int(x), _) => with_unit(x.to_string(), u, lang),
+        (Val::Float(x), _) => with_unit(trim_num(x), u, lang),
+        (Val::Bool(b), _) => match (b, lang) {
+            (true, Lang::Zh) => "是".into(),
+            (false, Lang::Zh) => "否".into(),
+            (true, Lang::En) => "yes".into(),
+            (false, Lang::En) => "no".into(),
+        },
+        (Val::Code(c), FieldType::Enum(values)) => values.get(c as usize).cloned().unwrap_or_default(),
+        (Val::Date(d), _) => d.to_string(),
+        (Val::Set(0), _) => if lang == Lang::Zh { "无" } else { "none" }.into(),
+        (Val::Set(m), FieldType::Set(values)) => codes(values, m, lang),
+        _ => String::new(),
+    }
+}
+
+fn num_text(f: &Field, x: f64, lang: Lang) -> String {
+    with_unit(trim_num(x), unit(f, lang), lang)
+}
+
+/// What the condition asks for ("≥ 2 件", "属于 制造业、软件业", "满 3 年").
+fn requirement(c: &CCond, f: &Field, at: crate::date::Day, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let values = match &f.ty {
+        FieldType::Enum(v) | FieldType::Set(v) => v.as_slice(),
+        _ => &[],
+    };
+    match &c.test {
+        Test::Exists => if zh { "已登记" } else { "recorded" }.into(),
+        Test::Int(cmp, k) => format!("{} {}", cmp.symbol(), num_text(f, *k as f64, lang)),
+        Test::Float(cmp, k) => format!("{} {}", cmp.symbol(), num_text(f, *k, lang)),
+        Test::IntRange(a, b) => format!("{}–{}", a, num_text(f, *b as f64, lang)),
+        Test::FloatRange(a, b) => format!("{}–{}", trim_num(*a), num_text(f, *b, lang)),
+        Test::IntIn(l, neg) => {
+            let list = l.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(if zh { "、" } else { ", " });
+            match (neg, zh) {
+                (false, true) => format!("为 {list} 之一"),
+                (true, true) => format!("不为 {list}"),
+                (false, false) => format!("one of {list}"),
+                (true, false) => format!("none of {list}"),
+            }
+        }
+        Test::Bool(b) => value_text(f, Val::Bool(*b), lang),
+        Test::Codes(m, neg) => match (neg, zh) {
+            (false, true) => format!("属于 {}", codes(values, *m, lang)),
+            (true, true) => format!("不属于 {}", codes(values, *m, lang)),
+            (false, false) => format!("one of {}", codes(values, *m, lang)),
+            (true, false) => format!("none of {}", codes(values, *m, lang)),
+        },
+        Test::Date(_, d) if matches!(c.op, Op::YearsAgoGe | Op::YearsAgoLt) => {
+            let n = whole_years(*d, at);
+            match (c.op == Op::YearsAgoGe, zh) {
+                (true, true) => format!("满 {n} 年（{d} 或之前）"),
+                (false, true) => format!("不满 {n} 年（{d} 之后）"),
+                (true, false) => format!("at least {n} years ({d} or before)"),
+                (false, false) => format!("under {n} years (after {d})"),
+            }
+        }
+        Test::Date(cmp, d) => format!("{} {d}", cmp.symbol()),
+        Test::DateRange(a, b) => format!("{a} – {b}"),
+        Test::SetAny(m) if m.count_ones() == 1 => format!("{}{}", if zh { "含 " } else { "holds " }, codes(values, *m, lang)),
+        Test::SetAny(m) => format!("{}{}", if zh { "含其一：" } else { "holds one of " }, codes(values, *m, lang)),
+        Test::SetAll(m) => format!("{}{}", if zh { "均含：" } else { "holds all of " }, codes(values, *m, lang)),
+        Test::SetNone(m) => format!("{}{}", if zh { "不含 " } else { "holds none of " }, codes(values, *m, lang)),
+    }
+}
+
+/// How far a failed numeric value is from the threshold.
+fn gap(c: &CCond, f: &Field, v: Val, lang: Lang) -> Option<String> {
+    let x = match v {
+        Val::Int(x) => x as f64,
+        Val::Float(x) => x,
+        _ => return None,
+    };
+    let int = matches!(f.ty, FieldType::Int);
+    let step = if int { 1.0 } else { 0.0 };
+    let (short, over) = match &c.test {
+        Test::Int(Cmp::Ge, k) => (Some(*k as f64 - x), None),
+        Test::Int(Cmp::Gt, k) => (Some(*k as f64 + step - x), None),
+        Test::Int(Cmp::Le, k) => (None, Some(x - *k as f64)),
+        Test::Int(Cmp::Lt, k) => (None, Some(x - *k as f64 + step)),
+        Test::Float(Cmp::Ge | Cmp::Gt, k) => (Some(k - x), None),
+        Test::Float(Cmp::Le | Cmp::Lt, k) => (None, Some(x - k)),
+        Test::IntRange(a, _) if x < *a as f64 => (Some(*a as f64 - x), None),
+        Test::IntRange(_, b) => (None, Some(x - *b as f64)),
+        Test::FloatRange(a, _) if x < *a => (Some(a - x), None),
+        Test::FloatRange(_, b) => (None, Some(x - b)),
+        _ => return None,
+    };
+    let l = label(c, f, lang);
+    Some(match (short, over, lang) {
+        (Some(d), _, Lang::Zh) => format!("{l}还差 {}", num_text(f, d, lang)),
+        (Some(d), _, Lang::En) => format!("{l}: short by {}", num_text(f, d, lang)),
+        (_, Some(d), Lang::Zh) => format!("{l}超出 {}", num_text(f, d, lang)),
+        (_, Some(d), Lang::En) => format!("{l}: over by {}", num_text(f, d, lang)),
+        _ => return None,
+    })
+}
+
+/// One enterprise (a row in schema order) against every compiled policy.
+pub fn explain(c: &Compiled, row: &[Option<Val>], lang: Lang) -> Vec<PolicyResult> {
+    // each distinct test once
+    let pred_out: Vec<Outcome> = c.preds.iter().map(|p| outcome(&p.test, row[p.field])).collect();
+    let mut out = Vec::with_capacity(c.policies.len());
+    let mut outs = Vec::new();
+    for p in &c.policies {
+        outs.clear();
+        outs.extend(p.conds.iter().map(|cc| pred_out[cc.pred]));
+        let v = verdict(&p.root, &outs);
+        let near = v == Verdict::NotEligible && matches!(flips(p, &p.root, &outs, true), 1 | 2);
+        let mut missing = Vec::new();
+        let conditions = p
+            .conds
+            .iter()
+            .zip(&outs)
+            .map(|(cc, o)| {
+                let f = &c.schema.fields[cc.field];
+                let l = label(cc, f, lang);
+                let req = requirement(cc, f, c.at, lang);
+                let (outcome, text, g) = match (o, row[cc.field]) {
+                    (Outcome::Missing, _) | (_, None) if cc.test != Test::Exists => {
+                        let t = if lang == Lang::Zh {
+                            format!("{l} 未登记，要求 {req}")
+                        } else {
+                            format!("{l} not recorded; required {req}")
+                        };
+                        missing.push(if lang == Lang::Zh { format!("{l} 未登记") } else { format!("{l} not recorded") });
+                        ("missing", t, None)
+                    }
+                    (o, v) => {
+                        let shown = v
+                            .map(|v| value_text(f, v, lang))
+                            .unwrap_or_else(|| if lang == Lang::Zh { "未登记".into() } else { "not recorded".into() });
+                        let t =
+                            if lang == Lang::Zh { format!("{l} {shown}，要求 {req}") } else { format!("{l}: {shown}, required {req}") };
+                        let pass = *o == Outcome::Pass;
+                        let g = if !pass && cc.test.is_numeric() { v.and_then(|v| gap(cc, f, v, lang)) } else { None };
+                        (if pass { "pass" } else { "fail" }, t, g)
+                    }
+                };
+                CondResult { id: cc.id.clone(), outcome, text, gap: g }
+            })
+            .collect();
+        out.push(PolicyResult { id: p.id.clone(), title: p.title.clone(), verdict: v.code(), near_miss: near, conditions, missing });
+    }
+    out
+}
