@@ -6,6 +6,7 @@ use crate::bits::{Bits, fill};
 use crate::date::Day;
 use crate::rule::{CNode, CPolicy, Cmp, Compiled, Node, Op, Params, RuleSet, Test, resolve};
 use crate::schema::Schema;
+use crate::simd;
 use crate::table::{Column, Data, Table, Val};
 use serde_json::Value as Json;
 
@@ -168,43 +169,79 @@ macro_rules! cmp_fill {
     }};
 }
 
-/// The rows a test holds for (missing values cleared), and the rows where it is known.
-pub fn pred_bits(col: &Column, t: &Test, n: usize) -> (Bits, Bits) {
-    if *t == Test::Exists {
-        return (col.valid.clone(), Bits::ones(n));
+/// The rows of `rows` (a range of whole words, or the tail) a test holds for, missing values
+/// cleared, into `t`; the rows where it is false into `f`.
+fn pred_block(col: &Column, test: &Test, rows: std::ops::Range<usize>, t: &mut [u64], f: &mut [u64]) {
+    let (w0, len) = (rows.start / 64, rows.len().div_ceil(64));
+    let (t, f) = (&mut t[..len], &mut f[..len]);
+    let valid = &col.valid.words[w0..w0 + len];
+    if *test == Test::Exists {
+        t.copy_from_slice(valid);
+        f.iter_mut().zip(valid).for_each(|(f, v)| *f = !v);
+        if rows.len() % 64 != 0 {
+            f[len - 1] &= (1u64 << (rows.len() % 64)) - 1;
+        }
+        return;
     }
-    let mut b = Bits::zeros(n);
-    let out = &mut b.words[..];
-    match (&col.data, t) {
+    let out = &mut *t;
+    let r = rows.clone();
+    let fast = match (&col.data, test) {
+        (Data::I32(v), Test::Int(c, k)) => i32::try_from(*k).is_ok_and(|k| simd::cmp_i32(&v[r.clone()], out, *c, k)),
+        (Data::Date(v), Test::Date(c, k)) => simd::cmp_i32(&v[r.clone()], out, *c, k.0),
+        (Data::F64(v), Test::Float(c, k)) => simd::cmp_f64(&v[r.clone()], out, *c, *k),
+        (Data::Code(v), Test::Codes(m, neg)) => simd::codes(&v[r.clone()], out, *m, *neg),
+        (Data::Set(v), Test::SetAny(m)) => simd::sets(&v[r.clone()], out, *m, true, false),
+        (Data::Set(v), Test::SetAll(m)) => simd::sets(&v[r.clone()], out, *m, false, true),
+        (Data::Set(v), Test::SetNone(m)) => simd::sets(&v[r.clone()], out, *m, false, false),
+        _ => false,
+    };
+    if !fast {
+        plain_block(col, test, r, w0, len, out);
+    }
+    for k in 0..len {
+        let v = valid[k];
+        f[k] = v & !t[k];
+        t[k] &= v;
+    }
+}
+
+/// The plain loops (any processor, every test).
+fn plain_block(col: &Column, test: &Test, r: std::ops::Range<usize>, w0: usize, len: usize, out: &mut [u64]) {
+    match (&col.data, test) {
         (Data::I32(v), Test::Int(c, k)) => match i32::try_from(*k) {
-            Ok(k) => cmp_fill!(v, out, *c, k),
-            Err(_) => fill(v, out, |x| c.test(x as i64, *k)),
+            Ok(k) => cmp_fill!(&v[r], out, *c, k),
+            Err(_) => fill(&v[r], out, |x| c.test(x as i64, *k)),
         },
-        (Data::I64(v), Test::Int(c, k)) => cmp_fill!(v, out, *c, *k),
-        (Data::I32(v), Test::IntRange(a, b)) => fill(v, out, |x| *a <= x as i64 && (x as i64) <= *b),
-        (Data::I64(v), Test::IntRange(a, b)) => fill(v, out, |x| *a <= x && x <= *b),
-        (Data::I32(v), Test::IntIn(l, neg)) => fill(v, out, |x| l.contains(&(x as i64)) != *neg),
-        (Data::I64(v), Test::IntIn(l, neg)) => fill(v, out, |x| l.contains(&x) != *neg),
-        (Data::F64(v), Test::Float(c, k)) => cmp_fill!(v, out, *c, *k),
-        (Data::F64(v), Test::FloatRange(a, b)) => fill(v, out, |x| *a <= x && x <= *b),
+        (Data::I64(v), Test::Int(c, k)) => cmp_fill!(&v[r], out, *c, *k),
+        (Data::I32(v), Test::IntRange(a, b)) => fill(&v[r], out, |x| *a <= x as i64 && (x as i64) <= *b),
+        (Data::I64(v), Test::IntRange(a, b)) => fill(&v[r], out, |x| *a <= x && x <= *b),
+        (Data::I32(v), Test::IntIn(l, neg)) => fill(&v[r], out, |x| l.contains(&(x as i64)) != *neg),
+        (Data::I64(v), Test::IntIn(l, neg)) => fill(&v[r], out, |x| l.contains(&x) != *neg),
+        (Data::F64(v), Test::Float(c, k)) => cmp_fill!(&v[r], out, *c, *k),
+        (Data::F64(v), Test::FloatRange(a, b)) => fill(&v[r], out, |x| *a <= x && x <= *b),
         (Data::Bool(v), Test::Bool(want)) => {
-            let src = if *want { v.clone() } else { v.not() };
-            out.copy_from_slice(&src.words);
+            let src = &v.words[w0..w0 + len];
+            out.iter_mut().zip(src).for_each(|(o, s)| *o = if *want { *s } else { !s });
         }
         (Data::Code(v), Test::Codes(m, neg)) => {
             let (m, neg) = (*m, *neg);
-            fill(v, out, |c| ((m >> (c & 63)) & 1 == 1) != neg)
+            fill(&v[r], out, |c| ((m >> (c & 63)) & 1 == 1) != neg)
         }
-        (Data::Date(v), Test::Date(c, k)) => cmp_fill!(v, out, *c, k.0),
-        (Data::Date(v), Test::DateRange(a, b)) => fill(v, out, |x| a.0 <= x && x <= b.0),
-        (Data::Set(v), Test::SetAny(m)) => fill(v, out, |s| s & m != 0),
-        (Data::Set(v), Test::SetAll(m)) => fill(v, out, |s| s & m == *m),
-        (Data::Set(v), Test::SetNone(m)) => fill(v, out, |s| s & m == 0),
+        (Data::Date(v), Test::Date(c, k)) => cmp_fill!(&v[r], out, *c, k.0),
+        (Data::Date(v), Test::DateRange(a, b)) => fill(&v[r], out, |x| a.0 <= x && x <= b.0),
+        (Data::Set(v), Test::SetAny(m)) => fill(&v[r], out, |s| s & m != 0),
+        (Data::Set(v), Test::SetAll(m)) => fill(&v[r], out, |s| s & m == *m),
+        (Data::Set(v), Test::SetNone(m)) => fill(&v[r], out, |s| s & m == 0),
         // a test the field's type does not take (the compiler prevents it): never true
-        _ => {}
+        _ => out.fill(0),
     }
-    b.and_with(&col.valid);
-    (b, col.valid.clone())
+}
+
+/// The rows a test holds for (missing values cleared), and the rows where it is false.
+pub fn pred_bits(col: &Column, t: &Test, n: usize) -> (Bits, Bits) {
+    let (mut tb, mut fb) = (Bits::zeros(n), Bits::zeros(n));
+    pred_block(col, t, 0..n, &mut tb.words, &mut fb.words);
+    (tb, fb)
 }
 
 /// How many enterprises pass, fail and lack the data for one condition.
@@ -242,8 +279,9 @@ pub struct MatchAll {
     pub sets: Vec<PolicySets>,
 }
 
-/// Words per block: a block's bit sets stay in the first-level cache while a tree is walked.
-const BLOCK: usize = 128;
+/// Words per block (1,024 rows): a block's column slices and every test's bit sets stay in the
+/// processor's caches while the trees are walked, so each column is read from memory once.
+const BLOCK: usize = 16;
 
 /// The true and false rows of each distinct test.
 struct PredSets {
@@ -337,44 +375,75 @@ fn cost_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, want
 /// Every policy over every enterprise: verdict counts, near misses, and each condition's pass,
 /// fail and missing counts; with `keep`, the sets of enterprises per policy.
 pub fn match_all(c: &Compiled, table: &Table, keep: bool) -> MatchAll {
+    run(c, table, keep, true)
+}
+
+/// Verdicts and every condition's counts, without the near-miss search.
+pub fn match_all_verdicts(c: &Compiled, table: &Table) -> MatchAll {
+    run(c, table, false, false)
+}
+
+fn run(c: &Compiled, table: &Table, keep: bool, near: bool) -> MatchAll {
     let n = table.n;
-    let mut ps = PredSets { t: Vec::with_capacity(c.preds.len()), f: Vec::with_capacity(c.preds.len()) };
-    let mut pred_counts = Vec::with_capacity(c.preds.len());
-    for p in &c.preds {
-        let (t, known) = pred_bits(&table.cols[p.field], &p.test, n);
-        let f = known.and_not(&t);
-        let (pass, fail) = (t.count(), f.count());
-        pred_counts.push(CondCounts { pass, fail, missing: n - pass - fail });
-        ps.t.push(t);
-        ps.f.push(f);
-    }
-    let words = n.div_ceil(64);
-    let mut policies = Vec::with_capacity(c.policies.len());
-    let mut sets = Vec::new();
+    let np = c.preds.len();
+    let mut ps = PredSets { t: (0..np).map(|_| Bits::zeros(BLOCK * 64)).collect(), f: (0..np).map(|_| Bits::zeros(BLOCK * 64)).collect() };
+    let mut pred_counts = vec![CondCounts::default(); np];
+    let mut counts = vec![(0usize, 0usize, 0usize); c.policies.len()];
+    let mut sets: Vec<PolicySets> = if keep {
+        c.policies
+            .iter()
+            .map(|_| PolicySets { eligible: Bits::zeros(n), not_eligible: Bits::zeros(n), near_miss: Bits::zeros(n) })
+            .collect()
+    } else {
+        vec![]
+    };
     let (mut t, mut f, mut lo, mut hi): (Buf, Buf, Buf, Buf) = ([0; BLOCK], [0; BLOCK], [0; BLOCK], [0; BLOCK]);
-    for p in &c.policies {
-        let (mut el, mut ne, mut nm) = (0usize, 0usize, 0usize);
-        let mut kept = keep.then(|| PolicySets { eligible: Bits::zeros(n), not_eligible: Bits::zeros(n), near_miss: Bits::zeros(n) });
-        let mut w0 = 0;
-        while w0 < words {
-            let len = BLOCK.min(words - w0);
-            eval_block(p, &p.root, &ps, w0, len, &mut t, &mut f);
-            cost_block(p, &p.root, &ps, w0, len, true, &mut lo, &mut hi);
+    // the tests of one field one after another, while its slice of the column is in cache
+    let mut by_field: Vec<usize> = (0..np).collect();
+    by_field.sort_by_key(|&i| c.preds[i].field);
+    let mut r0 = 0;
+    while r0 < n {
+        let r1 = (r0 + BLOCK * 64).min(n);
+        let (w0, len) = (r0 / 64, (r1 - r0).div_ceil(64));
+        for &i in &by_field {
+            let p = &c.preds[i];
+            pred_block(&table.cols[p.field], &p.test, r0..r1, &mut ps.t[i].words, &mut ps.f[i].words);
+            let cc = &mut pred_counts[i];
+            cc.pass += ps.t[i].words[..len].iter().map(|w| w.count_ones() as usize).sum::<usize>();
+            cc.fail += ps.f[i].words[..len].iter().map(|w| w.count_ones() as usize).sum::<usize>();
+        }
+        for (pi, p) in c.policies.iter().enumerate() {
+            eval_block(p, &p.root, &ps, 0, len, &mut t, &mut f);
+            if near {
+                cost_block(p, &p.root, &ps, 0, len, true, &mut lo, &mut hi);
+            } else {
+                lo[..len].fill(0);
+                hi[..len].fill(0);
+            }
+            let (el, ne, nm) = &mut counts[pi];
             for k in 0..len {
                 // near miss: not eligible, and one or two numeric thresholds away
                 lo[k] = f[k] & (lo[k] ^ hi[k]);
-                el += t[k].count_ones() as usize;
-                ne += f[k].count_ones() as usize;
-                nm += lo[k].count_ones() as usize;
+                *el += t[k].count_ones() as usize;
+                *ne += f[k].count_ones() as usize;
+                *nm += lo[k].count_ones() as usize;
             }
-            if let Some(s) = kept.as_mut() {
+            if let Some(s) = sets.get_mut(pi) {
                 s.eligible.words[w0..w0 + len].copy_from_slice(&t[..len]);
                 s.not_eligible.words[w0..w0 + len].copy_from_slice(&f[..len]);
                 s.near_miss.words[w0..w0 + len].copy_from_slice(&lo[..len]);
             }
-            w0 += len;
         }
-        policies.push(PolicyCounts {
+        r0 = r1;
+    }
+    for cc in &mut pred_counts {
+        cc.missing = n - cc.pass - cc.fail;
+    }
+    let policies = c
+        .policies
+        .iter()
+        .zip(&counts)
+        .map(|(p, &(el, ne, nm))| PolicyCounts {
             id: p.id.clone(),
             title: p.title.clone(),
             eligible: el,
@@ -382,11 +451,8 @@ pub fn match_all(c: &Compiled, table: &Table, keep: bool) -> MatchAll {
             undetermined: n - el - ne,
             near_miss: nm,
             conditions: p.conds.iter().map(|cc| (cc.id.clone(), pred_counts[cc.pred])).collect(),
-        });
-        if let Some(s) = kept {
-            sets.push(s);
-        }
-    }
+        })
+        .collect();
     MatchAll { policies, sets }
 }
 

@@ -173,13 +173,46 @@ fn gap(c: &CCond, f: &Field, v: Val, lang: Lang) -> Option<String> {
     })
 }
 
+/// The fixed words of every condition (its label and what it asks for) in one language, made
+/// once per compiled rule set so that explaining an enterprise only writes its values.
+#[derive(Debug, Clone)]
+pub struct Wording {
+    pub lang: Lang,
+    /// Per policy, per condition: the label and the requirement.
+    conds: Vec<Vec<(String, String)>>,
+}
+
+pub fn wording(c: &Compiled, lang: Lang) -> Wording {
+    let conds = c
+        .policies
+        .iter()
+        .map(|p| {
+            p.conds
+                .iter()
+                .map(|cc| {
+                    let f = &c.schema.fields[cc.field];
+                    (label(cc, f, lang), requirement(cc, f, c.at, lang))
+                })
+                .collect()
+        })
+        .collect();
+    Wording { lang, conds }
+}
+
 /// One enterprise (a row in schema order) against every compiled policy.
 pub fn explain(c: &Compiled, row: &[Option<Val>], lang: Lang) -> Vec<PolicyResult> {
+    explain_with(c, &wording(c, lang), row)
+}
+
+/// As `explain`, with the wording made beforehand.
+pub fn explain_with(c: &Compiled, w: &Wording, row: &[Option<Val>]) -> Vec<PolicyResult> {
+    let lang = w.lang;
+    let zh = lang == Lang::Zh;
     // each distinct test once
     let pred_out: Vec<Outcome> = c.preds.iter().map(|p| outcome(&p.test, row[p.field])).collect();
     let mut out = Vec::with_capacity(c.policies.len());
     let mut outs = Vec::new();
-    for p in &c.policies {
+    for (p, words) in c.policies.iter().zip(&w.conds) {
         outs.clear();
         outs.extend(p.conds.iter().map(|cc| pred_out[cc.pred]));
         let v = verdict(&p.root, &outs);
@@ -189,32 +222,32 @@ pub fn explain(c: &Compiled, row: &[Option<Val>], lang: Lang) -> Vec<PolicyResul
             .conds
             .iter()
             .zip(&outs)
-            .map(|(cc, o)| {
+            .zip(words)
+            .map(|((cc, o), (l, req))| {
                 let f = &c.schema.fields[cc.field];
-                let l = label(cc, f, lang);
-                let req = requirement(cc, f, c.at, lang);
-                let (outcome, text, g) = match (o, row[cc.field]) {
+                let mut t = String::with_capacity(l.len() + req.len() + 32);
+                t.push_str(l);
+                let (outcome, g) = match (o, row[cc.field]) {
                     (Outcome::Missing, _) | (_, None) if cc.test != Test::Exists => {
-                        let t = if lang == Lang::Zh {
-                            format!("{l} 未登记，要求 {req}")
-                        } else {
-                            format!("{l} not recorded; required {req}")
-                        };
-                        missing.push(if lang == Lang::Zh { format!("{l} 未登记") } else { format!("{l} not recorded") });
-                        ("missing", t, None)
+                        t.push_str(if zh { " 未登记" } else { " not recorded" });
+                        missing.push(t.clone());
+                        t.push_str(if zh { "，要求 " } else { "; required " });
+                        ("missing", None)
                     }
                     (o, v) => {
-                        let shown = v
-                            .map(|v| value_text(f, v, lang))
-                            .unwrap_or_else(|| if lang == Lang::Zh { "未登记".into() } else { "not recorded".into() });
-                        let t =
-                            if lang == Lang::Zh { format!("{l} {shown}，要求 {req}") } else { format!("{l}: {shown}, required {req}") };
+                        t.push_str(if zh { " " } else { ": " });
+                        match v {
+                            Some(v) => t.push_str(&value_text(f, v, lang)),
+                            None => t.push_str(if zh { "未登记" } else { "not recorded" }),
+                        }
+                        t.push_str(if zh { "，要求 " } else { ", required " });
                         let pass = *o == Outcome::Pass;
                         let g = if !pass && cc.test.is_numeric() { v.and_then(|v| gap(cc, f, v, lang)) } else { None };
-                        (if pass { "pass" } else { "fail" }, t, g)
+                        (if pass { "pass" } else { "fail" }, g)
                     }
                 };
-                CondResult { id: cc.id.clone(), outcome, text, gap: g }
+                t.push_str(req);
+                CondResult { id: cc.id.clone(), outcome, text: t, gap: g }
             })
             .collect();
         out.push(PolicyResult { id: p.id.clone(), title: p.title.clone(), verdict: v.code(), near_miss: near, conditions, missing });

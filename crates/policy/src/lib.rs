@@ -10,6 +10,9 @@ pub mod eval;
 pub mod explain;
 pub mod rule;
 pub mod schema;
+mod simd;
+#[doc(hidden)]
+pub use simd::limit_kernels;
 pub mod synth;
 pub mod table;
 

@@ -170,7 +170,7 @@ pub fn rules(policies: usize, seed: u64) -> Json {
             k += 1;
             format!("c{k}")
         };
-        let parts = 3 + r.below(3);
+        let parts = 3 + r.below(2);
         let mut children = Vec::new();
         for _ in 0..parts {
             let node = if r.chance(0.25) {

@@ -72,6 +72,7 @@ pub struct Table {
 }
 
 /// Builds one column value by value.
+#[derive(Debug)]
 struct Builder {
     ty: FieldType,
     ints: Vec<i64>,
@@ -153,6 +154,8 @@ pub fn parse_cell(ty: &FieldType, s: &str) -> Result<Option<Val>, String> {
             Val::Code(values.iter().position(|v| v == s).ok_or_else(|| format!("{s} is not one of {}", values.join(", ")))? as u8)
         }
         FieldType::Date => Val::Date(parse_day(s).ok_or_else(|| format!("{s} is not a date YYYY-MM-DD"))?),
+        // an empty cell is a missing value; an empty set is written "-" (or 无, none)
+        FieldType::Set(_) if matches!(s, "-" | "无" | "none") => Val::Set(0),
         FieldType::Set(values) => {
             let mut m = 0u64;
             for label in s.split([';', '|', '；']).map(str::trim).filter(|x| !x.is_empty()) {
@@ -189,15 +192,34 @@ pub fn split_csv(line: &str, out: &mut Vec<String>) {
     out.push(cur);
 }
 
+/// Builds a table row by row without holding the rows.
+#[derive(Debug)]
+pub struct TableBuilder {
+    cols: Vec<Builder>,
+    n: usize,
+}
+
+impl TableBuilder {
+    pub fn new(schema: &Schema, capacity: usize) -> TableBuilder {
+        TableBuilder { cols: schema.fields.iter().map(|f| Builder::new(&f.ty, capacity)).collect(), n: 0 }
+    }
+    /// One row, in schema order.
+    pub fn push(&mut self, row: &[Option<Val>]) {
+        for (col, v) in self.cols.iter_mut().zip(row) {
+            col.push(*v);
+        }
+        self.n += 1;
+    }
+    pub fn finish(self) -> Table {
+        Table { n: self.n, cols: self.cols.into_iter().map(Builder::finish).collect() }
+    }
+}
+
 impl Table {
     pub fn from_rows(schema: &Schema, rows: &[Vec<Option<Val>>]) -> Table {
-        let mut b: Vec<Builder> = schema.fields.iter().map(|f| Builder::new(&f.ty, rows.len())).collect();
-        for r in rows {
-            for (col, v) in b.iter_mut().zip(r) {
-                col.push(*v);
-            }
-        }
-        Table { n: rows.len(), cols: b.into_iter().map(Builder::finish).collect() }
+        let mut b = TableBuilder::new(schema, rows.len());
+        rows.iter().for_each(|r| b.push(r));
+        b.finish()
     }
 
     /// Reads CSV text whose header names every schema field (other columns are ignored). Bad
