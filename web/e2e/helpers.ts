@@ -13,8 +13,9 @@ async function unusedTotp(username: string): Promise<string> {
   return code
 }
 
-/** Signs in through the login page; answers the TOTP question when the server asks it. */
-export async function login(page: Page, username: string, opts: { totp?: boolean } = {}): Promise<void> {
+/** Signs in through the login page; answers the TOTP question when the server asks it. Staff
+ * land on the dashboard, enterprise (portal) accounts on the portal (`home`). */
+export async function login(page: Page, username: string, opts: { totp?: boolean; home?: RegExp } = {}): Promise<void> {
   await page.goto('/login')
   await page.getByTestId('login-username').fill(username)
   await page.getByTestId('login-password').fill(DEMO_PASSWORD)
@@ -25,7 +26,7 @@ export async function login(page: Page, username: string, opts: { totp?: boolean
     await totpInput.fill(await unusedTotp(username))
     await page.getByTestId('login-submit').click()
   }
-  await expect(page).toHaveURL(/\/dashboard$/)
+  await expect(page).toHaveURL(opts.home ?? /\/dashboard$/)
 }
 
 export async function logout(page: Page): Promise<void> {

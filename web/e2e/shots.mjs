@@ -59,7 +59,7 @@ async function session(locale, user, needsTotp) {
       await paced()
       await page.getByTestId('login-submit').click()
     }
-    await page.waitForURL(/dashboard|setup/)
+    await page.waitForURL(/dashboard|setup|portal/)
   }
   return { ctx, page }
 }
@@ -239,6 +239,77 @@ for (const locale of ['zh-CN', 'en']) {
     await a.page.getByTestId('cal-settings-dialog').getByTestId('cal-set-range-0').waitFor()
     await shot(a.page, `${L}-calendar-clock-settings`)
     await a.ctx.close()
+  }
+  if (want('portal')) {
+    // The enterprise portal (线上办事): the enterprise user's screens, then the staff's.
+    const { ctx, page } = await session(locale, 'qiye')
+    await page.getByTestId('portal-count-received').waitFor()
+    await page.waitForFunction(() => !document.querySelector('[data-testid=portal-counts]')?.textContent?.includes('–'))
+    await shot(page, `${L}-portal-home`)
+    await page.goto(base + '/portal/items')
+    await page.getByTestId('portal-item').first().waitFor()
+    await shot(page, `${L}-portal-items`)
+    await page.getByTestId('portal-item-name').first().click()
+    await page.getByTestId('portal-guide-name').waitFor()
+    await shot(page, `${L}-portal-item`)
+    await page.getByTestId('portal-guide-apply').click()
+    await page.getByTestId('portal-apply-materials').waitFor()
+    const first = page.locator('[data-testid^=portal-apply-file-]').first()
+    await first.setInputFiles({ name: '营业执照复印件.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') })
+    await shot(page, `${L}-portal-apply`)
+    await page.getByTestId('portal-apply-promise').click()
+    await page.getByTestId('portal-apply-submit').click()
+    await page.locator('.el-message-box').getByRole('button').last().click()
+    await page.getByTestId('portal-apply-done').waitFor()
+    await shot(page, `${L}-portal-apply-done`)
+    await page.goto(base + '/portal/requests')
+    await page.getByTestId('portal-req-table').locator('.el-table__row').first().waitFor()
+    await shot(page, `${L}-portal-requests`)
+    const supply = (await (await page.request.get(base + '/api/requests', { params: { state: 'awaiting_materials' } })).json()).items[0]
+    if (supply) {
+      await page.goto(base + `/portal/requests/${supply.id}`)
+      await page.getByTestId('portal-req-supply').waitFor()
+      await shot(page, `${L}-portal-request-supply`)
+    }
+    // The received request with the most materials attached (an online application).
+    const withFiles = async (rq, items) => {
+      const full = await Promise.all(items.map(async (r) => (await rq.get(base + `/api/requests/${r.id}`)).json()))
+      return full.sort((x, y) => (y.attachments?.length ?? 0) - (x.attachments?.length ?? 0))[0]
+    }
+    const online = await withFiles(page.request, (await (await page.request.get(base + '/api/requests', { params: { state: 'received' } })).json()).items)
+    if (online) {
+      await page.goto(base + `/portal/requests/${online.id}`)
+      await page.getByTestId('portal-detail-number').waitFor()
+      await shot(page, `${L}-portal-request-received`)
+    }
+    await ctx.close()
+    const s = await session(locale, 'zhangwei')
+    const mine = await (await s.page.request.get(base + '/api/requests', { params: { q: '上海中从', page_size: 50 } })).json()
+    const ent = mine.items[0]
+    if (ent) {
+      await s.page.goto(base + `/archive/${ent.enterprise_id}?tab=portal`)
+      await s.page.getByTestId('portal-accounts-table').locator('.el-table__row').first().waitFor()
+      await shot(s.page, `${L}-portal-accounts-tab`)
+      await s.page.getByTestId('portal-account-open').click()
+      await s.page.getByTestId('portal-account-username-input').fill('qiye')
+      await s.page.getByTestId('portal-account-name-input').fill('王芳')
+      await s.page.getByTestId('portal-account-phone-input').fill('13912345678')
+      await s.page.getByTestId('portal-account-password-input').fill('short')
+      await s.page.getByTestId('portal-account-submit').click()
+      await s.page.getByTestId('portal-account-dialog').locator('.el-form-item__error').first().waitFor()
+      await shot(s.page, `${L}-portal-account-open-error`)
+      await s.page.keyboard.press('Escape')
+    }
+    const onl = await withFiles(s.page.request, mine.items.filter((r) => r.channel === 'online' && r.state === 'received'))
+    if (onl) {
+      await s.page.goto(base + `/requests/${onl.id}`)
+      await s.page.getByTestId('req-detail-number').waitFor()
+      await shot(s.page, `${L}-portal-staff-detail`)
+      await s.page.getByTestId('req-action-accept').click()
+      await s.page.getByTestId('req-action-dialog').getByTestId('slip-checklist').waitFor()
+      await shot(s.page, `${L}-portal-staff-accept`)
+    }
+    await s.ctx.close()
   }
   if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
     const { ctx, page } = await session(locale, process.env.ZT_SHOTS_SETUP_USER)

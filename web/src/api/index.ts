@@ -38,9 +38,11 @@ import type {
   TotpSetup,
 } from './types'
 import { calendarApi, catalogApi, requestsApi } from './requests'
+import { attachmentsApi, portalAccountsApi, portalApi } from './portal'
 
 export * from './types'
 export * from './requests'
+export * from './portal'
 export { ApiError } from './http'
 
 type Create<T> = Omit<Partial<T>, 'id' | 'version' | 'created_at' | 'updated_at'>
@@ -140,6 +142,9 @@ export const api = {
   calendar: calendarApi,
   catalog: catalogApi,
   requests: requestsApi,
+  portal: portalApi,
+  attachments: attachmentsApi,
+  portalAccounts: portalAccountsApi,
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

@@ -2,6 +2,7 @@
 // calendar (docs/requests.md).
 import { http } from './http'
 import type { Id, ListQuery, Page } from './types'
+import type { Attachment } from './portal'
 
 // ---------------------------------------------------------------- calendar
 
@@ -297,6 +298,8 @@ export interface RequestDetail extends RequestSummary {
   /** The steps the caller may take now (accept, refuse, request_materials, materials_received,
    * route, suspend, resume, extend, complete, deliver). */
   actions?: string[]
+  /** Materials attached (online submissions, 补正). */
+  attachments?: Attachment[]
   // Nested views docs/requests.md describes (the server answers the flat fields instead).
   item?: CatalogItem
   enterprise?: { id: Id; name: string; uscc: string }

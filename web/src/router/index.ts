@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from '@/stores/auth'
 import { MENU, allowed, leaves } from '@/utils/menu'
 import type { ScopeKind } from '@/api/types'
+import { PORTAL_HOME, homePath, isPortalUser } from '@/utils/portal'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -35,6 +36,43 @@ export const routes: RouteRecordRaw[] = [
     redirect: '/dashboard',
     children: [
       { path: 'dashboard', name: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { title: 'menu.dashboard' } },
+      // The enterprise portal (线上办事).
+      {
+        path: 'portal',
+        name: 'portal',
+        component: () => import('@/views/portal/PortalHomeView.vue'),
+        meta: { title: 'menu.portalHome', anyOf: ['portal.use'] },
+      },
+      {
+        path: 'portal/items',
+        name: 'portal-items',
+        component: () => import('@/views/portal/PortalItemsView.vue'),
+        meta: { title: 'menu.portalItems', anyOf: ['portal.use'] },
+      },
+      {
+        path: 'portal/items/:id',
+        name: 'portal-item',
+        component: () => import('@/views/portal/PortalItemView.vue'),
+        meta: { title: 'portal.item.title', anyOf: ['portal.use'], menu: '/portal/items' },
+      },
+      {
+        path: 'portal/apply/:itemId',
+        name: 'portal-apply',
+        component: () => import('@/views/portal/PortalApplyView.vue'),
+        meta: { title: 'portal.apply.title', anyOf: ['portal.use'], menu: '/portal/items' },
+      },
+      {
+        path: 'portal/requests',
+        name: 'portal-requests',
+        component: () => import('@/views/portal/PortalRequestsView.vue'),
+        meta: { title: 'menu.portalRequests', anyOf: ['portal.use'] },
+      },
+      {
+        path: 'portal/requests/:id',
+        name: 'portal-request',
+        component: () => import('@/views/portal/PortalRequestView.vue'),
+        meta: { title: 'portal.req.title', anyOf: ['portal.use'], menu: '/portal/requests' },
+      },
       { path: 'security', name: 'security', component: () => import('@/views/account/SecurityView.vue'), meta: { title: 'menu.security' } },
       ...comingSoon,
       {
@@ -120,14 +158,16 @@ router.beforeEach(async (to) => {
   if (!auth.probed) await auth.probe()
 
   if (to.meta.public) {
-    if (to.name === 'login' && auth.me && !to.query.expired) return { path: '/dashboard' }
+    if (to.name === 'login' && auth.me && !to.query.expired) return { path: homePath(auth.permissions) }
     return true
   }
   if (!auth.me) {
     return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/dashboard' ? { redirect: to.fullPath } : {} }
   }
   if (auth.needsSetup && to.name !== 'setup') return { name: 'setup' }
-  if (!auth.needsSetup && to.name === 'setup') return { path: '/dashboard' }
+  if (!auth.needsSetup && to.name === 'setup') return { path: homePath(auth.permissions) }
+  // An enterprise account works in the portal: the staff dashboard is not its home.
+  if (to.name === 'dashboard' && isPortalUser(auth.permissions)) return { path: PORTAL_HOME }
   if ((to.meta.anyOf || to.meta.scopes) && !allowed({ anyOf: to.meta.anyOf, scopes: to.meta.scopes }, auth.permissions, auth.me.scope?.kind)) {
     return { name: 'forbidden' }
   }

@@ -2,6 +2,7 @@
 // (and, for a few items, the scope) in /api/me. A group is shown when at least one of its
 // children is.
 import type { ScopeKind } from '@/api/types'
+import { isPortalUser } from './portal'
 
 export interface MenuItem {
   /** Route path; groups have none. */
@@ -16,6 +17,8 @@ export interface MenuItem {
   scopes?: ScopeKind[]
   /** Built later: the route shows the "coming soon" page. */
   comingSoon?: boolean
+  /** An item of the enterprise portal: shown to portal users, who see nothing else. */
+  portal?: boolean
   children?: MenuItem[]
 }
 
@@ -24,7 +27,20 @@ export interface MenuItem {
 // enterprise users do not see them.
 const business = (...future: string[]) => [...future, 'enterprise.read']
 
+// The enterprise portal (线上办事) needs portal.use: enterprise accounts see this group alone.
+const portal = ['portal.use']
+
 export const MENU: MenuItem[] = [
+  {
+    title: 'menu.portal',
+    icon: 'House',
+    portal: true,
+    children: [
+      { path: '/portal', title: 'menu.portalHome', icon: 'HomeFilled', anyOf: portal, portal: true },
+      { path: '/portal/items', title: 'menu.portalItems', icon: 'Notebook', anyOf: portal, portal: true },
+      { path: '/portal/requests', title: 'menu.portalRequests', icon: 'Files', anyOf: portal, portal: true },
+    ],
+  },
   { path: '/dashboard', title: 'menu.dashboard', icon: 'Odometer' },
   { path: '/enterprises', title: 'menu.enterprises', icon: 'OfficeBuilding', anyOf: ['enterprise.read'] },
   { path: '/catalog', title: 'menu.catalog', icon: 'Tickets', anyOf: ['catalog.read', 'catalog.manage'] },
@@ -67,10 +83,13 @@ export function allowed(item: Pick<MenuItem, 'anyOf' | 'scopes'>, permissions: r
   return item.anyOf.some((p) => permissions.includes(p))
 }
 
-/** The menu as one user sees it. */
+/** The menu as one user sees it: a portal user (portal.use without request.read) the portal
+ * items alone, staff everything else their permissions allow. */
 export function filterMenu(items: readonly MenuItem[], permissions: readonly string[], scope?: ScopeKind | null): MenuItem[] {
+  const portalUser = isPortalUser(permissions)
   const out: MenuItem[] = []
   for (const item of items) {
+    if (Boolean(item.portal) !== portalUser) continue
     if (item.children) {
       if (!allowed(item, permissions, scope)) continue
       const children = filterMenu(item.children, permissions, scope)

@@ -16,7 +16,7 @@ const PERMS: Record<string, string[]> = {
   ],
   specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write', 'catalog.read', 'request.read', 'request.intake', 'request.handle'],
   department_handler: ['org.read', 'enterprise.read', 'catalog.read', 'request.read', 'request.handle'],
-  enterprise_user: [],
+  enterprise_user: ['portal.use'],
 }
 
 const paths = (perms: string[]) => leaves(filterMenu(MENU, perms)).map((i) => i.path)
@@ -48,8 +48,24 @@ describe('permission-based menu', () => {
   })
 
   it('drops a group with no visible child', () => {
-    const menu = filterMenu(MENU, PERMS.enterprise_user)
+    const menu = filterMenu(MENU, [])
     expect(menu.map((m) => m.path ?? m.title)).toEqual(['/dashboard'])
+  })
+
+  it('gives an enterprise user the portal alone', () => {
+    const menu = filterMenu(MENU, PERMS.enterprise_user)
+    expect(menu.map((m) => m.path ?? m.title)).toEqual(['menu.portal'])
+    expect(paths(PERMS.enterprise_user)).toEqual(['/portal', '/portal/items', '/portal/requests'])
+    // No staff dashboard, no "coming soon" business modules.
+    expect(paths(PERMS.enterprise_user)).not.toContain('/dashboard')
+    expect(paths(PERMS.enterprise_user)).not.toContain('/visits')
+  })
+
+  it('hides the portal from staff, even those who may manage portal accounts', () => {
+    for (const role of ['bureau_leader', 'station_manager', 'specialist', 'auditor', 'system_admin']) {
+      expect(paths(PERMS[role]).some((p) => p?.startsWith('/portal'))).toBe(false)
+    }
+    expect(paths([...PERMS.specialist, 'portal.manage', 'portal.use'])).not.toContain('/portal')
   })
 
   it('keeps only the allowed children of a group', () => {
@@ -68,7 +84,7 @@ describe('permission-based menu', () => {
   })
 
   it('lists all the modules of the platform', () => {
-    expect(leaves(MENU)).toHaveLength(20)
+    expect(leaves(MENU)).toHaveLength(23)
   })
 
   it('offers window intake to the window officers and the queue to everyone who reads requests', () => {
@@ -96,6 +112,10 @@ describe('permission-based menu', () => {
   it('groups the one-door screens under one menu entry', () => {
     expect(menuTrail('/requests/intake').map((i) => i.title)).toEqual(['menu.requests', 'menu.intake'])
     expect(menuTrail('/system/calendar').map((i) => i.title)).toEqual(['menu.system', 'menu.calendar'])
+  })
+
+  it('puts the portal pages under one group', () => {
+    expect(menuTrail('/portal/items').map((i) => i.title)).toEqual(['menu.portal', 'menu.portalItems'])
   })
 
   it('builds the breadcrumb trail', () => {
