@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod org;
 pub mod passwords;
+pub mod policy;
 pub mod portal;
 pub mod ratelimit;
 pub mod requests;
@@ -45,6 +46,7 @@ pub fn shanghai() -> jiff::tz::TimeZone {
         (name = "duty", description = "Window duty roster"),
         (name = "audit", description = "Audit trail (auditor)"),
         (name = "archive", description = "Enterprise growth archive (一企一档)"),
+        (name = "policy", description = "Policy library, eligibility rules and matching (M8)"),
         (name = "portal", description = "Enterprise portal (线上办事): guide, online requests, portal accounts"),
         (name = "meta", description = "About this installation"),
     ),
@@ -161,6 +163,17 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::refusal_notice))
         .routes(routes!(requests::figures))
         .routes(routes!(requests::queue))
+        .routes(routes!(policy::fields))
+        .routes(routes!(policy::list, policy::create))
+        .routes(routes!(policy::preview))
+        .routes(routes!(policy::run))
+        .routes(routes!(policy::get, policy::update))
+        .routes(routes!(policy::put_rule))
+        .routes(routes!(policy::publish))
+        .routes(routes!(policy::withdraw))
+        .routes(routes!(policy::matches))
+        .routes(routes!(policy::export))
+        .routes(routes!(policy::enterprise_policies))
         .routes(routes!(portal::upload))
         .routes(routes!(portal::download))
         .routes(routes!(portal::me))

@@ -63,6 +63,8 @@ pub struct PortalMe {
     pub station_address: String,
     pub station_phone: String,
     pub display_name: String,
+    /// The account's own phone (to prefill forms).
+    pub phone: Option<String>,
 }
 
 /// The enterprise the signed-in portal account acts for.
@@ -70,8 +72,10 @@ pub struct PortalMe {
 pub async fn me(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Json<PortalMe>> {
     let mut tx = st.db.read().await?;
     let (e, station) = mine(&mut tx, &s.actor).await?;
+    let account = accounts::by_id_unscoped(&mut tx, s.actor.account_id).await?;
     tx.commit().await?;
     Ok(Json(PortalMe {
+        phone: account.and_then(|a| a.phone),
         enterprise_id: e.id,
         enterprise_name: e.name,
         uscc: e.uscc,

@@ -598,6 +598,20 @@ pub(crate) async fn reach(tx: &mut Tx, actor: &Actor) -> Result<Reach, Error> {
     Ok(Reach { scope: actor.scope, enterprise: None })
 }
 
+/// The officer who checks an online submission becomes its intake officer (receipt, notice,
+/// figures per person): the portal account only submitted it.
+fn take_over(r: &mut RequestRow, actor: &Actor) {
+    if r.intake_by.is_none() && r.channel == "online" {
+        r.intake_by = Some(actor.account_id);
+        r.intake_by_name = actor.display_name.clone();
+    }
+}
+
+/// Where a request was taken in, for printed documents: a window, or online.
+fn counter(station: &str, r: &RequestRow) -> String {
+    if r.window_no.is_empty() { format!("{station}（网上受理）") } else { format!("{station} {}号窗口", r.window_no) }
+}
+
 pub(crate) async fn load(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<RequestRow, Error> {
     let reach = reach(tx, actor).await?;
     let read = match repo::get(tx, &reach.scope, actor.account_id, id).await {
@@ -704,6 +718,7 @@ pub async fn accept(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     let c = ctx(&st, &mut tx, Some(r.station_id)).await?;
     r.checked = serde_json::to_string(&i.checked).unwrap_or_else(|_| "[]".into());
     r.decided_at = Some(now);
+    take_over(&mut r, &s.actor);
     r.accepted_on = Some(st.today());
     r.missing_entries = "[]".into();
     recompute(&c.cal, &mut r);
@@ -762,6 +777,7 @@ pub async fn refuse(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     let now = st.now();
     r.state = RState::Refused.code().into();
     r.decided_at = Some(now);
+    take_over(&mut r, &s.actor);
     r.refusal_reason = reason.clone();
     r.refused_entries = serde_json::to_string(&i.unchecked).unwrap_or_else(|_| "[]".into());
     let mut log = Log::new(&r, &s.actor, now);
@@ -1451,7 +1467,7 @@ pub async fn receipt(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) 
          <tr><th>受理时间</th><td>{at}</td></tr>\
          <tr><th>承诺时限</th><td>{lim}{unit}，应于 {dl} 前办结{missing}</td></tr>\
          <tr><th>已收材料</th><td><ol>{materials}</ol></td></tr>\
-         <tr><th>受理窗口</th><td>{station} {win}号窗口，经办人 {officer}</td></tr>\
+         <tr><th>受理窗口</th><td>{counter}，经办人 {officer}</td></tr>\
          <tr><th>咨询电话</th><td>{phone}</td></tr></table>\
          <p class=\"note\">请妥善保管本回执，凭回执领取办理结果。办理进度可凭受理编号查询。</p>\
          <div class=\"sign\">{station}（盖章）<br>{date}</div>",
@@ -1465,7 +1481,7 @@ pub async fn receipt(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) 
         lim = r.limit_value,
         dl = r.deadline.map(|d| d.0.strftime("%Y年%m月%d日").to_string()).unwrap_or_default(),
         station = esc(&station.name),
-        win = esc(&r.window_no),
+        counter = esc(&counter(&station.name, &r)),
         officer = esc(&r.intake_by_name),
         phone = esc(&station.contact_phone),
         date = r.decided_at.map(|t| t.0.to_zoned(crate::shanghai()).strftime("%Y年%m月%d日").to_string()).unwrap_or_default(),
@@ -1489,7 +1505,7 @@ pub async fn refusal_notice(State(st): State<AppState>, Authed(s): Authed, Id(id
          <p>{ent}（统一社会信用代码 {uscc}）：</p>\
          <p>你单位于 {at} 申请办理“{item}”，经审查，不符合受理条件，决定不予受理。</p>\
          <table><tr><th>未满足的条件或材料</th><td><ol>{items}</ol></td></tr><tr><th>不予受理理由</th><td>{reason}</td></tr>\
-         <tr><th>经办窗口</th><td>{station} {win}号窗口，经办人 {officer}</td></tr></table>\
+         <tr><th>经办窗口</th><td>{counter}，经办人 {officer}</td></tr></table>\
          <p class=\"note\">补齐上述条件或材料后可重新申请。如对本决定有异议，可依法申请行政复议或者提起行政诉讼。</p>\
          <div class=\"sign\">{station}（盖章）<br>{date}</div>",
         no = esc(&r.number),
@@ -1499,7 +1515,7 @@ pub async fn refusal_notice(State(st): State<AppState>, Authed(s): Authed, Id(id
         item = esc(&v.item_name),
         reason = esc(&r.refusal_reason),
         station = esc(&station.name),
-        win = esc(&r.window_no),
+        counter = esc(&counter(&station.name, &r)),
         officer = esc(&r.intake_by_name),
         date = r.decided_at.map(|t| t.0.to_zoned(crate::shanghai()).strftime("%Y年%m月%d日").to_string()).unwrap_or_default(),
     );

@@ -236,6 +236,7 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     )
     .await?;
 
+    crate::demo_policy::load(&mut tx, b, c.now, Day(today)).await?;
     meta::set(&mut tx, "demo", "true").await?;
     audit::append(
         &mut tx,

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod demo_archive;
 pub mod demo_catalog;
+pub mod demo_policy;
 pub mod policy_cli;
 pub mod telemetry;
 pub mod web;

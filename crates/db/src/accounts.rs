@@ -309,7 +309,7 @@ pub async fn ensure_role_permissions(tx: &mut Tx) -> Result<(), Error> {
             if new.is_empty() {
                 continue;
             }
-            perms.extend(new);
+            perms.extend(new.into_iter().filter(|p| !perms.contains(p)).collect::<Vec<_>>());
         }
         set_role_permissions(tx, r.code, &perms).await?;
     }

@@ -11,6 +11,7 @@ pub mod duty;
 pub mod jobs;
 pub mod meta;
 pub mod org;
+pub mod policy;
 pub mod portal;
 pub mod requests;
 pub mod schema;

@@ -38,6 +38,8 @@ pub const PERMISSIONS: &[Permission] = &[
         code: "portal.use", name_zh: "使用企业门户（本企业办事）", name_en: "Use the enterprise portal (own enterprise)"
     },
     Permission { code: "portal.manage", name_zh: "为企业开通门户账号", name_en: "Open portal accounts for enterprises" },
+    Permission { code: "policy.read", name_zh: "查看政策库和政策匹配", name_en: "View policies and matches" },
+    Permission { code: "policy.manage", name_zh: "维护政策和申报条件", name_en: "Maintain policies and their criteria" },
 ];
 
 /// The permissions of the first release, before the service catalog: an installation without a
@@ -116,6 +118,8 @@ pub const ROLES: &[RoleDef] = &[
             "catalog.manage",
             "request.read",
             "request.approve",
+            "policy.read",
+            "policy.manage",
         ],
     },
     RoleDef {
@@ -139,6 +143,8 @@ pub const ROLES: &[RoleDef] = &[
             "request.handle",
             "request.approve",
             "portal.manage",
+            "policy.read",
+            "policy.manage",
         ],
     },
     RoleDef {
@@ -155,13 +161,14 @@ pub const ROLES: &[RoleDef] = &[
             "request.intake",
             "request.handle",
             "portal.manage",
+            "policy.read",
         ],
     },
     RoleDef {
         code: DEPARTMENT_HANDLER,
         name_zh: "科室经办人",
         name_en: "Department handler",
-        default_permissions: &["org.read", "enterprise.read", "catalog.read", "request.read", "request.handle"],
+        default_permissions: &["org.read", "enterprise.read", "catalog.read", "request.read", "request.handle", "policy.read"],
     },
     RoleDef { code: MEMBER_USER, name_zh: "成员单位用户", name_en: "Member-unit user", default_permissions: &[] },
     RoleDef { code: ENTERPRISE_USER, name_zh: "企业用户", name_en: "Enterprise user", default_permissions: &["portal.use"] },
@@ -192,6 +199,8 @@ pub const BUSINESS_DATA_PERMISSIONS: &[&str] = &[
     "request.approve",
     "portal.use",
     "portal.manage",
+    "policy.read",
+    "policy.manage",
 ];
 
 /// Checks a role assignment: every code known, at most one admin role, an admin role alone.
@@ -328,6 +337,18 @@ impl FailureState {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_default_permission_is_a_known_one() {
+        for r in ROLES {
+            for p in r.default_permissions {
+                assert!(is_permission(p), "{} grants unknown {p}", r.code);
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            assert!(r.default_permissions.iter().all(|p| seen.insert(*p)), "{} repeats a permission", r.code);
+        }
+    }
+
     use super::*;
 
     #[test]

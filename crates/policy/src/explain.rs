@@ -66,9 +66,10 @@ fn with_unit(n: String, u: &str, lang: Lang) -> String {
     }
 }
 
-fn codes(values: &[String], mask: u64, lang: Lang) -> String {
-    let v: Vec<&str> = values.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, v)| v.as_str()).collect();
-    v.join(if lang == Lang::Zh { "、" } else { ", " })
+fn codes(f: &Field, mask: u64, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let v: Vec<&str> = (0..64).filter(|i| mask >> i & 1 == 1).filter_map(|i| f.value_name(i, zh)).collect();
+    v.join(if zh { "、" } else { ", " })
 }
 
 fn value_text(f: &Field, v: Val, lang: Lang) -> String {
@@ -82,10 +83,10 @@ fn value_text(f: &Field, v: Val, lang: Lang) -> String {
             (true, Lang::En) => "yes".into(),
             (false, Lang::En) => "no".into(),
         },
-        (Val::Code(c), FieldType::Enum(values)) => values.get(c as usize).cloned().unwrap_or_default(),
+        (Val::Code(c), FieldType::Enum(_)) => f.value_name(c as usize, lang == Lang::Zh).unwrap_or_default().to_string(),
         (Val::Date(d), _) => d.to_string(),
         (Val::Set(0), _) => if lang == Lang::Zh { "无" } else { "none" }.into(),
-        (Val::Set(m), FieldType::Set(values)) => codes(values, m, lang),
+        (Val::Set(m), FieldType::Set(_)) => codes(f, m, lang),
         _ => String::new(),
     }
 }
@@ -97,10 +98,6 @@ fn num_text(f: &Field, x: f64, lang: Lang) -> String {
 /// What the condition asks for ("≥ 2 件", "属于 制造业、软件业", "满 3 年").
 fn requirement(c: &CCond, f: &Field, at: crate::date::Day, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let values = match &f.ty {
-        FieldType::Enum(v) | FieldType::Set(v) => v.as_slice(),
-        _ => &[],
-    };
     match &c.test {
         Test::Exists => if zh { "已登记" } else { "recorded" }.into(),
         Test::Int(cmp, k) => format!("{} {}", cmp.symbol(), num_text(f, *k as f64, lang)),
@@ -118,10 +115,10 @@ fn requirement(c: &CCond, f: &Field, at: crate::date::Day, lang: Lang) -> String
         }
         Test::Bool(b) => value_text(f, Val::Bool(*b), lang),
         Test::Codes(m, neg) => match (neg, zh) {
-            (false, true) => format!("属于 {}", codes(values, *m, lang)),
-            (true, true) => format!("不属于 {}", codes(values, *m, lang)),
-            (false, false) => format!("one of {}", codes(values, *m, lang)),
-            (true, false) => format!("none of {}", codes(values, *m, lang)),
+            (false, true) => format!("属于 {}", codes(f, *m, lang)),
+            (true, true) => format!("不属于 {}", codes(f, *m, lang)),
+            (false, false) => format!("one of {}", codes(f, *m, lang)),
+            (true, false) => format!("none of {}", codes(f, *m, lang)),
         },
         Test::Date(_, d) if matches!(c.op, Op::YearsAgoGe | Op::YearsAgoLt) => {
             let n = whole_years(*d, at);
@@ -134,10 +131,10 @@ fn requirement(c: &CCond, f: &Field, at: crate::date::Day, lang: Lang) -> String
         }
         Test::Date(cmp, d) => format!("{} {d}", cmp.symbol()),
         Test::DateRange(a, b) => format!("{a} – {b}"),
-        Test::SetAny(m) if m.count_ones() == 1 => format!("{}{}", if zh { "含 " } else { "holds " }, codes(values, *m, lang)),
-        Test::SetAny(m) => format!("{}{}", if zh { "含其一：" } else { "holds one of " }, codes(values, *m, lang)),
-        Test::SetAll(m) => format!("{}{}", if zh { "均含：" } else { "holds all of " }, codes(values, *m, lang)),
-        Test::SetNone(m) => format!("{}{}", if zh { "不含 " } else { "holds none of " }, codes(values, *m, lang)),
+        Test::SetAny(m) if m.count_ones() == 1 => format!("{}{}", if zh { "含 " } else { "holds " }, codes(f, *m, lang)),
+        Test::SetAny(m) => format!("{}{}", if zh { "含其一：" } else { "holds one of " }, codes(f, *m, lang)),
+        Test::SetAll(m) => format!("{}{}", if zh { "均含：" } else { "holds all of " }, codes(f, *m, lang)),
+        Test::SetNone(m) => format!("{}{}", if zh { "不含 " } else { "holds none of " }, codes(f, *m, lang)),
     }
 }
 

@@ -41,11 +41,35 @@ pub struct Field {
     /// Unit after a number ("件", "万元"), zh and en.
     pub unit_zh: String,
     pub unit_en: String,
+    /// Display names of an enum's or set's values (zh, en), when the values are codes.
+    pub value_labels: Vec<(String, String)>,
 }
 
 impl Field {
     pub fn new(name: &str, ty: FieldType) -> Field {
-        Field { name: name.into(), ty, label_zh: name.into(), label_en: name.into(), unit_zh: String::new(), unit_en: String::new() }
+        Field {
+            name: name.into(),
+            ty,
+            label_zh: name.into(),
+            label_en: name.into(),
+            unit_zh: String::new(),
+            unit_en: String::new(),
+            value_labels: Vec::new(),
+        }
+    }
+    pub fn with_value_labels(mut self, labels: Vec<(String, String)>) -> Field {
+        self.value_labels = labels;
+        self
+    }
+    /// The display name of the i-th value.
+    pub fn value_name(&self, i: usize, zh: bool) -> Option<&str> {
+        if let Some((z, e)) = self.value_labels.get(i) {
+            return Some(if zh { z } else { e });
+        }
+        match &self.ty {
+            FieldType::Enum(v) | FieldType::Set(v) => v.get(i).map(String::as_str),
+            _ => None,
+        }
     }
     pub fn labelled(mut self, zh: &str, en: &str, unit_zh: &str, unit_en: &str) -> Field {
         self.label_zh = zh.into();

@@ -18,6 +18,8 @@ both!(an_enterprise_submits_online_and_follows_its_request, |app| {
     assert_eq!(s, StatusCode::OK, "{me}");
     let mine = me["enterprise_id"].as_str().unwrap().to_string();
     assert_eq!(me["station_name"], "张江科学城服务直通站");
+    assert_eq!(me["phone"], "13900000020");
+    assert_eq!(app.get(&portal, "/api/catalog/categories").await.0, StatusCode::OK);
 
     // the guide: the published items its station offers
     let (s, items) = app.get(&portal, "/api/portal/items").await;
@@ -93,7 +95,10 @@ both!(an_enterprise_submits_online_and_follows_its_request, |app| {
     assert_eq!(d["actions"], json!([]));
     let receipt = portal.get(app.url(&format!("/api/requests/{rid}/receipt"))).send().await.unwrap();
     assert_eq!(receipt.status(), StatusCode::OK);
-    assert!(receipt.text().await.unwrap().contains(d["number"].as_str().unwrap()));
+    let text = receipt.text().await.unwrap();
+    assert!(text.contains(d["number"].as_str().unwrap()));
+    // the officer who accepted it signs the receipt, taken in online rather than at a window
+    assert!(text.contains("张江科学城服务直通站（网上受理），经办人 张伟"), "{text}");
     let (s, _) = app.post(&portal, &format!("/api/requests/{rid}/complete"), json!({"result": "准予", "version": d["version"]})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, v) = attach(&app, &portal, &rid, "e1", "补充.pdf", b"%PDF late").await;

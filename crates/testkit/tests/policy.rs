@@ -1,0 +1,202 @@
+//! The policy library over HTTP, on SQLite and PostgreSQL: rules checked with the path of the
+//! bad node, versioned; an enterprise explained against a rule; a policy's matches, near misses
+//! and export; stored runs whose changes reach the enterprise timeline.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use zt_testkit::{TestApp, both, field_codes};
+
+fn last_year() -> i64 {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap()).date().year() as i64 - 1
+}
+
+/// A Zhangjiang enterprise with one granted invention patent and last year's revenue of 80 万元
+/// and R&D of 6 万元 (7.5 %).
+async fn known_enterprise(app: &TestApp, c: &reqwest::Client) -> String {
+    let zj = app.id_by_name(c, "stations", "张江科学城服务直通站").await;
+    let (s, e) = app
+        .post(
+            c,
+            "/api/enterprises",
+            json!({"uscc": "91310115MA1FL8XB99", "name": "政策匹配测试有限公司", "station_id": zj, "size": "below", "stage": "growth",
+                   "industry_code": "I6510", "registered_on": "2019-03-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let id = e["id"].as_str().unwrap().to_string();
+    let (s, v) =
+        app.put(c, &format!("/api/enterprises/{id}/figures/{}", last_year()), json!({"revenue": 800_000, "rd_spend": 60_000})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = app
+        .post(c, &format!("/api/enterprises/{id}/ip-assets"), json!({"kind": "invention", "title": "一种检测装置", "status": "granted"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    id
+}
+
+const RULE: &str = r#"{"all": [
+    {"id": "patents", "field": "invention_patents", "op": ">=", "param": "min_patents"},
+    {"id": "revenue", "field": "revenue_last_year", "op": ">=", "value": 100},
+    {"id": "industry", "field": "industry", "op": "in", "value": ["I", "M"]},
+    {"id": "age", "field": "founded_on", "op": "years_ago>=", "value": 3}
+]}"#;
+
+fn rule() -> Value {
+    serde_json::from_str(RULE).unwrap()
+}
+
+both!(rules_are_checked_versioned_and_explained, |app| {
+    let mgr = app.login("zhangjiang").await;
+    let eid = known_enterprise(&app, &mgr).await;
+
+    // the builder's palette
+    let (s, fields) = app.get(&mgr, "/api/policies/fields").await;
+    assert_eq!(s, StatusCode::OK, "{fields}");
+    let patents = fields.as_array().unwrap().iter().find(|f| f["name"] == "invention_patents").unwrap().clone();
+    assert_eq!(patents["type"], "int");
+    assert!(patents["ops"].as_array().unwrap().iter().any(|o| o == ">="));
+    let labels = fields.as_array().unwrap().iter().find(|f| f["name"] == "labels").unwrap().clone();
+    assert!(labels["values"].as_array().unwrap().iter().any(|v| v["value"] == "high_tech" && v["label_zh"] == "高新技术企业"));
+
+    // a policy: bad fields named, then made
+    let (s, v) = app.post(&mgr, "/api/policies", json!({"title": "", "level": "galactic"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields_bad: Vec<String> = field_codes(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields_bad, vec!["title", "level"]);
+    let (s, p) = app
+        .post(&mgr, "/api/policies", json!({"title": "软件企业成长奖励", "level": "district", "issuer": "浦东新区科经委", "document_no": "浦科经委〔2026〕1号", "tags": ["软件"]}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_str().unwrap().to_string();
+    // no criteria yet: cannot be published
+    let (s, v) = app.post(&mgr, &format!("/api/policies/{pid}/publish"), json!({"version": p["version"]})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["code"], "policy.no_rule");
+
+    // a bad rule is refused with the path of each bad node
+    let bad = json!({"all": [
+        {"id": "a", "field": "invention_patents", "op": ">=", "value": 1},
+        {"id": "b", "field": "no_such_field", "op": ">=", "value": 1},
+        {"any": [{"id": "c", "field": "labels", "op": ">=", "value": 1}]}
+    ]});
+    let (s, v) = app.put(&mgr, &format!("/api/policies/{pid}/rule"), json!({"rule": bad, "version": p["version"]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_codes(&v),
+        vec![
+            ("rule.all[1]".to_string(), "rule.field_unknown".to_string()),
+            ("rule.all[2].any[0]".to_string(), "rule.op_invalid".to_string())
+        ]
+    );
+    assert!(v["fields"][0]["message"].as_str().unwrap().contains("no_such_field"), "{v}");
+
+    // saved with a dated parameter: one patent is enough from 2024 on
+    let params = json!({"min_patents": {"2020-01-01": 2, "2024-01-01": 1}});
+    let (s, p) =
+        app.put(&mgr, &format!("/api/policies/{pid}/rule"), json!({"rule": rule(), "parameters": params, "version": p["version"]})).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["rule_version"], 1);
+
+    // tried on the enterprise before publishing: explained condition by condition
+    let (s, v) = app.post(&mgr, "/api/policies/preview", json!({"rule": rule(), "parameters": params, "enterprise_id": eid})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let n = v["enterprises"].as_u64().unwrap();
+    assert!(n > 10);
+    assert_eq!(n, ["eligible", "not_eligible", "undetermined"].iter().map(|k| v[k].as_u64().unwrap()).sum::<u64>());
+    assert_eq!(v["conditions"].as_array().unwrap().len(), 4);
+    let e = &v["enterprise"];
+    assert_eq!(e["verdict"], "not_eligible");
+    assert_eq!(e["near_miss"], true, "{e}");
+    let conds = e["conditions"].as_array().unwrap();
+    assert_eq!(conds[0]["outcome"], "pass");
+    assert_eq!(conds[0]["text"], "有效发明专利 1 件，要求 ≥ 1 件");
+    assert_eq!(conds[1]["outcome"], "fail");
+    assert_eq!(conds[1]["text"], "上年营业收入 80 万元，要求 ≥ 100 万元");
+    assert_eq!(conds[1]["gap"], "上年营业收入还差 20 万元");
+    assert_eq!(
+        conds[2]["text"],
+        "所属行业门类 信息传输、软件和信息技术服务业，要求 属于 信息传输、软件和信息技术服务业、科学研究和技术服务业"
+    );
+    // before 2024 two patents were asked for
+    let (_, v) = app
+        .post(&mgr, "/api/policies/preview", json!({"rule": rule(), "parameters": params, "enterprise_id": eid, "at": "2023-06-30"}))
+        .await;
+    assert_eq!(v["enterprise"]["conditions"][0]["outcome"], "fail");
+
+    // publish; the enterprise's page lists it, near misses first after the eligible ones
+    let (s, p) = app.post(&mgr, &format!("/api/policies/{pid}/publish"), json!({"version": p["version"]})).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let (s, list) = app.get(&mgr, &format!("/api/enterprises/{eid}/policies")).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let mine = list.as_array().unwrap().iter().find(|x| x["policy_id"] == pid.as_str()).unwrap();
+    assert_eq!(mine["result"]["near_miss"], true);
+    let ranks: Vec<u8> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| match (x["result"]["verdict"].as_str().unwrap(), x["result"]["near_miss"].as_bool().unwrap()) {
+            ("eligible", _) => 0,
+            (_, true) => 1,
+            ("undetermined", _) => 2,
+            _ => 3,
+        })
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+
+    // the policy's matches: counts, and the near misses with their reasons
+    let (s, m) = app.get(&mgr, &format!("/api/policies/{pid}/matches?verdict=near_miss&page_size=200")).await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert_eq!(m["total"], m["near_miss"]);
+    let me = m["items"].as_array().unwrap().iter().find(|x| x["enterprise_id"] == eid.as_str()).expect("listed as a near miss");
+    assert!(me["reasons"][0].as_str().unwrap().contains("还差 20 万元"), "{me}");
+    let (_, el) = app.get(&mgr, &format!("/api/policies/{pid}/matches?verdict=eligible&page_size=200")).await;
+    assert!(el["items"].as_array().unwrap().iter().all(|x| x["verdict"] == "eligible"));
+    assert_eq!(el["total"], el["eligible"]);
+
+    // a new version of the criteria keeps the old one
+    let looser = json!({"all": [{"id": "patents", "field": "invention_patents", "op": ">=", "value": 1}]});
+    let (s, p) = app.put(&mgr, &format!("/api/policies/{pid}/rule"), json!({"rule": looser, "version": p["version"]})).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["rule_version"], 2);
+    assert_eq!(p["versions"].as_array().unwrap().len(), 2);
+    let (_, list) = app.get(&mgr, &format!("/api/enterprises/{eid}/policies")).await;
+    let mine = list.as_array().unwrap().iter().find(|x| x["policy_id"] == pid.as_str()).unwrap();
+    assert_eq!(mine["result"]["verdict"], "eligible");
+
+    // export: a CSV of the eligible, in the audit trail
+    let r = mgr.get(app.url(&format!("/api/policies/{pid}/matches/export?verdict=eligible"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("\u{feff}统一社会信用代码,企业名称"));
+    assert!(csv.contains("政策匹配测试有限公司"));
+    let aud = app.login("auditor").await;
+    let (_, rows) = app.get(&aud, "/api/audit?action=policy.export").await;
+    assert_eq!(rows["items"].as_array().unwrap().len(), 1, "{rows}");
+});
+
+both!(stored_runs_write_changes_to_the_timeline, |app| {
+    let leader = app.login("leader").await;
+    let (_, policies) = app.get(&leader, "/api/policies?status=published").await;
+    assert_eq!(policies["total"], 5, "the demo's policies");
+    let (s, first) = app.post(&leader, "/api/policies/run", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    assert_eq!(first["policies"], 5);
+    assert!(first["changed"].as_u64().unwrap() > 0, "{first}");
+    // nothing changed since: nothing new on any timeline
+    let (_, again) = app.post(&leader, "/api/policies/run", json!({})).await;
+    assert_eq!(again["changed"], 0, "{again}");
+    // the specialist cannot run or edit; a department handler reads
+    let spec = app.login("zhangwei").await;
+    assert_eq!(app.post(&spec, "/api/policies/run", json!({})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.post(&spec, "/api/policies", json!({"title": "x"})).await.0, StatusCode::FORBIDDEN);
+    // an enterprise found eligible has it on its timeline
+    let pid = policies["items"][0]["id"].as_str().unwrap();
+    let (_, m) = app.get(&leader, &format!("/api/policies/{pid}/matches?verdict=eligible&page_size=1")).await;
+    if let Some(e) = m["items"][0]["enterprise_id"].as_str() {
+        let (_, tl) = app.get(&leader, &format!("/api/enterprises/{e}/timeline")).await;
+        assert!(tl.to_string().contains("政策匹配"), "{tl}");
+    }
+    // an enterprise user has no policy library
+    let portal = app.login("qiye").await;
+    assert_eq!(app.get(&portal, "/api/policies").await.0, StatusCode::FORBIDDEN);
+});
