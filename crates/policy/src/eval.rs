@@ -281,7 +281,7 @@ pub struct MatchAll {
 
 /// Words per block (1,024 rows): a block's column slices and every test's bit sets stay in the
 /// processor's caches while the trees are walked, so each column is read from memory once.
-const BLOCK: usize = 16;
+const BLOCK: usize = 64;
 
 /// The true and false rows of each distinct test.
 struct PredSets {
@@ -405,12 +405,22 @@ fn run(c: &Compiled, table: &Table, keep: bool, near: bool) -> MatchAll {
     while r0 < n {
         let r1 = (r0 + BLOCK * 64).min(n);
         let (w0, len) = (r0 / 64, (r1 - r0).div_ceil(64));
+        // the block's known values per field, counted once: a test's failures are the known
+        // values it does not hold for
+        let mut known_in_block = usize::MAX;
+        let mut last_field = usize::MAX;
         for &i in &by_field {
             let p = &c.preds[i];
-            pred_block(&table.cols[p.field], &p.test, r0..r1, &mut ps.t[i].words, &mut ps.f[i].words);
+            let col = &table.cols[p.field];
+            if p.field != last_field {
+                last_field = p.field;
+                known_in_block = col.valid.words[w0..w0 + len].iter().map(|w| w.count_ones() as usize).sum();
+            }
+            pred_block(col, &p.test, r0..r1, &mut ps.t[i].words, &mut ps.f[i].words);
+            let pass: usize = ps.t[i].words[..len].iter().map(|w| w.count_ones() as usize).sum();
             let cc = &mut pred_counts[i];
-            cc.pass += ps.t[i].words[..len].iter().map(|w| w.count_ones() as usize).sum::<usize>();
-            cc.fail += ps.f[i].words[..len].iter().map(|w| w.count_ones() as usize).sum::<usize>();
+            cc.pass += pass;
+            cc.fail += if p.test == Test::Exists { (r1 - r0) - known_in_block } else { known_in_block - pass };
         }
         for (pi, p) in c.policies.iter().enumerate() {
             eval_block(p, &p.root, &ps, 0, len, &mut t, &mut f);

@@ -38,9 +38,35 @@ pub struct PolicyResult {
 }
 
 fn trim_num(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    let mut s = String::new();
+    write_num(&mut s, x);
+    s
+}
+
+/// A number rounded to two decimals, trailing zeros dropped ("80", "4.5", "0.25"), written with
+/// integer arithmetic: exact decimal formatting of floats is slow.
+fn write_num(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    let cents = (x * 100.0).round();
+    if !cents.is_finite() || cents.abs() >= 9.0e15 {
+        let _ = write!(out, "{x}");
+        return;
+    }
+    let cents = cents as i64;
+    if cents < 0 {
+        out.push('-');
+    }
+    let (whole, frac) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let _ = write!(out, "{whole}");
+    match frac {
+        0 => {}
+        f if f % 10 == 0 => {
+            let _ = write!(out, ".{}", f / 10);
+        }
+        f => {
+            let _ = write!(out, ".{f:02}");
+        }
+    }
 }
 
 fn label(c: &CCond, f: &Field, lang: Lang) -> String {
@@ -73,21 +99,38 @@ fn codes(f: &Field, mask: u64, lang: Lang) -> String {
 }
 
 fn value_text(f: &Field, v: Val, lang: Lang) -> String {
+    let mut s = String::new();
+    write_value(&mut s, f, v, lang);
+    s
+}
+
+/// Writes a value as the explanation shows it, into `out` (no allocation for numbers).
+fn write_value(out: &mut String, f: &Field, v: Val, lang: Lang) {
+    use std::fmt::Write;
     let u = unit(f, lang);
+    let zh = lang == Lang::Zh;
     match (v, &f.ty) {
-        (Val::Int(x), _) => with_unit(x.to_string(), u, lang),
-        (Val::Float(x), _) => with_unit(trim_num(x), u, lang),
-        (Val::Bool(b), _) => match (b, lang) {
-            (true, Lang::Zh) => "是".into(),
-            (false, Lang::Zh) => "否".into(),
-            (true, Lang::En) => "yes".into(),
-            (false, Lang::En) => "no".into(),
-        },
-        (Val::Code(c), FieldType::Enum(_)) => f.value_name(c as usize, lang == Lang::Zh).unwrap_or_default().to_string(),
-        (Val::Date(d), _) => d.to_string(),
-        (Val::Set(0), _) => if lang == Lang::Zh { "无" } else { "none" }.into(),
-        (Val::Set(m), FieldType::Set(_)) => codes(f, m, lang),
-        _ => String::new(),
+        (Val::Int(x), _) => {
+            let _ = write!(out, "{x}");
+        }
+        (Val::Float(x), _) => write_num(out, x),
+        (Val::Bool(b), _) => out.push_str(match (b, zh) {
+            (true, true) => "是",
+            (false, true) => "否",
+            (true, false) => "yes",
+            (false, false) => "no",
+        }),
+        (Val::Code(c), FieldType::Enum(_)) => out.push_str(f.value_name(c as usize, zh).unwrap_or_default()),
+        (Val::Date(d), _) => {
+            let _ = write!(out, "{d}");
+        }
+        (Val::Set(0), _) => out.push_str(if zh { "无" } else { "none" }),
+        (Val::Set(m), FieldType::Set(_)) => out.push_str(&codes(f, m, lang)),
+        _ => {}
+    }
+    if matches!(v, Val::Int(_) | Val::Float(_)) && !u.is_empty() {
+        out.push(' ');
+        out.push_str(u);
     }
 }
 
@@ -234,7 +277,7 @@ pub fn explain_with(c: &Compiled, w: &Wording, row: &[Option<Val>]) -> Vec<Polic
                     (o, v) => {
                         t.push_str(if zh { " " } else { ": " });
                         match v {
-                            Some(v) => t.push_str(&value_text(f, v, lang)),
+                            Some(v) => write_value(&mut t, f, v, lang),
                             None => t.push_str(if zh { "未登记" } else { "not recorded" }),
                         }
                         t.push_str(if zh { "，要求 " } else { ", required " });

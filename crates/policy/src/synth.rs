@@ -173,7 +173,7 @@ pub fn rules(policies: usize, seed: u64) -> Json {
         let parts = 3 + r.below(2);
         let mut children = Vec::new();
         for _ in 0..parts {
-            let node = if r.chance(0.25) {
+            let node = if r.chance(0.2) {
                 let n = 2 + r.below(2);
                 json!({"any": (0..n).map(|_| condition(&mut r, &id(), &mut params)).collect::<Vec<_>>()})
             } else if r.chance(0.05) {
