@@ -90,6 +90,14 @@ fn main() {
     // one enterprise against every policy, explained
     let rows: Vec<_> = (0..1000).map(|i| table.row(i * (n / 1000).max(1) % n)).collect();
     let words = zt_policy::explain::wording(&compiled, Lang::Zh);
+    if std::env::var("ZT_POLICY_PROFILE").as_deref() == Ok("explain") {
+        for _ in 0..200 {
+            for row in &rows {
+                std::hint::black_box(zt_policy::explain::explain_with(&compiled, &words, row));
+            }
+        }
+        return;
+    }
     for row in &rows {
         std::hint::black_box(explain(&compiled, row, Lang::Zh));
     }

@@ -39,7 +39,7 @@ impl Bits {
         }
     }
     pub fn count(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        crate::simd::popcount(&self.words)
     }
     pub fn and_with(&mut self, o: &Bits) {
         self.words.iter_mut().zip(&o.words).for_each(|(a, b)| *a &= b);

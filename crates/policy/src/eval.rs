@@ -292,18 +292,22 @@ struct PredSets {
 /// A scratch row of words for one node of one block.
 type Buf = [u64; BLOCK];
 
-fn eval_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, t: &mut Buf, f: &mut Buf) {
+/// Scratch rows for the nodes below, one pair per level of depth, made once per run (zeroing
+/// a pair on every visit cost more than the combining).
+type Scratch = [(Buf, Buf)];
+
+fn eval_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, t: &mut Buf, f: &mut Buf, scratch: &mut Scratch) {
     match n {
         CNode::Leaf(i) => {
             let pr = p.conds[*i].pred;
             t[..len].copy_from_slice(&ps.t[pr].words[w0..w0 + len]);
             f[..len].copy_from_slice(&ps.f[pr].words[w0..w0 + len]);
         }
-        CNode::Not(c) => eval_block(p, c, ps, w0, len, f, t),
+        CNode::Not(c) => eval_block(p, c, ps, w0, len, f, t, scratch),
         CNode::All(cs) | CNode::Any(cs) => {
             let all = matches!(n, CNode::All(_));
-            eval_block(p, &cs[0], ps, w0, len, t, f);
-            let (mut ct, mut cf): (Buf, Buf) = ([0; BLOCK], [0; BLOCK]);
+            let ((ct, cf), deeper) = scratch.split_first_mut().expect("scratch as deep as the tree");
+            eval_block(p, &cs[0], ps, w0, len, t, f, deeper);
             for c in &cs[1..] {
                 let (st, sf): (&[u64], &[u64]) = match c {
                     CNode::Leaf(i) => {
@@ -311,7 +315,7 @@ fn eval_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, t: &
                         (&ps.t[pr].words[w0..w0 + len], &ps.f[pr].words[w0..w0 + len])
                     }
                     _ => {
-                        eval_block(p, c, ps, w0, len, &mut ct, &mut cf);
+                        eval_block(p, c, ps, w0, len, ct, cf, deeper);
                         (&ct[..len], &cf[..len])
                     }
                 };
@@ -328,7 +332,8 @@ fn eval_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, t: &
 }
 
 /// The cost planes of `flips` for a block: cost = hi·2 + lo, saturating at 3.
-fn cost_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, want: bool, lo: &mut Buf, hi: &mut Buf) {
+#[allow(clippy::too_many_arguments)]
+fn cost_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, want: bool, lo: &mut Buf, hi: &mut Buf, scratch: &mut Scratch) {
     match n {
         CNode::Leaf(i) => {
             let c = &p.conds[*i];
@@ -344,14 +349,14 @@ fn cost_block(p: &CPolicy, n: &CNode, ps: &PredSets, w0: usize, len: usize, want
                 }
             }
         }
-        CNode::Not(c) => cost_block(p, c, ps, w0, len, !want, lo, hi),
+        CNode::Not(c) => cost_block(p, c, ps, w0, len, !want, lo, hi, scratch),
         CNode::All(cs) | CNode::Any(cs) => {
             // All wanted true, or Any wanted false: every child must; else the cheapest child
             let sum = matches!(n, CNode::All(_)) == want;
-            cost_block(p, &cs[0], ps, w0, len, want, lo, hi);
-            let (mut cl, mut ch): (Buf, Buf) = ([0; BLOCK], [0; BLOCK]);
+            let ((cl, ch), deeper) = scratch.split_first_mut().expect("scratch as deep as the tree");
+            cost_block(p, &cs[0], ps, w0, len, want, lo, hi, deeper);
             for c in &cs[1..] {
-                cost_block(p, c, ps, w0, len, want, &mut cl, &mut ch);
+                cost_block(p, c, ps, w0, len, want, cl, ch, deeper);
                 for k in 0..len {
                     let (a0, a1, b0, b1) = (lo[k], hi[k], cl[k], ch[k]);
                     if sum {
@@ -398,6 +403,15 @@ fn run(c: &Compiled, table: &Table, keep: bool, near: bool) -> MatchAll {
         vec![]
     };
     let (mut t, mut f, mut lo, mut hi): (Buf, Buf, Buf, Buf) = ([0; BLOCK], [0; BLOCK], [0; BLOCK], [0; BLOCK]);
+    fn depth(n: &CNode) -> usize {
+        match n {
+            CNode::Leaf(_) => 0,
+            CNode::Not(c) => depth(c),
+            CNode::All(v) | CNode::Any(v) => 1 + v.iter().map(depth).max().unwrap_or(0),
+        }
+    }
+    let levels = c.policies.iter().map(|p| depth(&p.root)).max().unwrap_or(0);
+    let mut scratch: Vec<(Buf, Buf)> = vec![([0; BLOCK], [0; BLOCK]); levels];
     // the tests of one field one after another, while its slice of the column is in cache
     let mut by_field: Vec<usize> = (0..np).collect();
     by_field.sort_by_key(|&i| c.preds[i].field);
@@ -414,18 +428,18 @@ fn run(c: &Compiled, table: &Table, keep: bool, near: bool) -> MatchAll {
             let col = &table.cols[p.field];
             if p.field != last_field {
                 last_field = p.field;
-                known_in_block = col.valid.words[w0..w0 + len].iter().map(|w| w.count_ones() as usize).sum();
+                known_in_block = simd::popcount(&col.valid.words[w0..w0 + len]);
             }
             pred_block(col, &p.test, r0..r1, &mut ps.t[i].words, &mut ps.f[i].words);
-            let pass: usize = ps.t[i].words[..len].iter().map(|w| w.count_ones() as usize).sum();
+            let pass = simd::popcount(&ps.t[i].words[..len]);
             let cc = &mut pred_counts[i];
             cc.pass += pass;
             cc.fail += if p.test == Test::Exists { (r1 - r0) - known_in_block } else { known_in_block - pass };
         }
         for (pi, p) in c.policies.iter().enumerate() {
-            eval_block(p, &p.root, &ps, 0, len, &mut t, &mut f);
+            eval_block(p, &p.root, &ps, 0, len, &mut t, &mut f, &mut scratch);
             if near {
-                cost_block(p, &p.root, &ps, 0, len, true, &mut lo, &mut hi);
+                cost_block(p, &p.root, &ps, 0, len, true, &mut lo, &mut hi, &mut scratch);
             } else {
                 lo[..len].fill(0);
                 hi[..len].fill(0);
@@ -434,10 +448,10 @@ fn run(c: &Compiled, table: &Table, keep: bool, near: bool) -> MatchAll {
             for k in 0..len {
                 // near miss: not eligible, and one or two numeric thresholds away
                 lo[k] = f[k] & (lo[k] ^ hi[k]);
-                *el += t[k].count_ones() as usize;
-                *ne += f[k].count_ones() as usize;
-                *nm += lo[k].count_ones() as usize;
             }
+            *el += simd::popcount(&t[..len]);
+            *ne += simd::popcount(&f[..len]);
+            *nm += simd::popcount(&lo[..len]);
             if let Some(s) = sets.get_mut(pi) {
                 s.eligible.words[w0..w0 + len].copy_from_slice(&t[..len]);
                 s.not_eligible.words[w0..w0 + len].copy_from_slice(&f[..len]);
@@ -454,13 +468,13 @@ fn run(c: &Compiled, table: &Table, keep: bool, near: bool) -> MatchAll {
         .iter()
         .zip(&counts)
         .map(|(p, &(el, ne, nm))| PolicyCounts {
-            id: p.id.clone(),
-            title: p.title.clone(),
+            id: p.id.to_string(),
+            title: p.title.to_string(),
             eligible: el,
             not_eligible: ne,
             undetermined: n - el - ne,
             near_miss: nm,
-            conditions: p.conds.iter().map(|cc| (cc.id.clone(), pred_counts[cc.pred])).collect(),
+            conditions: p.conds.iter().map(|cc| (cc.id.to_string(), pred_counts[cc.pred])).collect(),
         })
         .collect();
     MatchAll { policies, sets }

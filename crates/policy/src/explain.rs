@@ -8,6 +8,7 @@ use crate::rule::{CCond, Cmp, Compiled, Op, Test};
 use crate::schema::{Field, FieldType};
 use crate::table::Val;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -17,7 +18,7 @@ pub enum Lang {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CondResult {
-    pub id: String,
+    pub id: Arc<str>,
     /// `pass`, `fail` or `missing`.
     pub outcome: &'static str,
     pub text: String,
@@ -27,8 +28,8 @@ pub struct CondResult {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyResult {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     /// `eligible`, `not_eligible` or `undetermined`.
     pub verdict: &'static str,
     pub near_miss: bool,

@@ -10,7 +10,7 @@ pub mod eval;
 pub mod explain;
 pub mod rule;
 pub mod schema;
-mod simd;
+pub(crate) mod simd;
 #[doc(hidden)]
 pub use simd::limit_kernels;
 pub mod synth;

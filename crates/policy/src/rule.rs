@@ -10,6 +10,7 @@ use crate::schema::{FieldType, Schema};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// A rule that cannot be saved or compiled: where (the path of the bad node) and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -459,7 +460,7 @@ pub enum CNode {
 
 #[derive(Debug, Clone)]
 pub struct CCond {
-    pub id: String,
+    pub id: Arc<str>,
     pub label: Option<String>,
     pub op: Op,
     /// Index into `Compiled::preds`.
@@ -471,8 +472,8 @@ pub struct CCond {
 
 #[derive(Debug, Clone)]
 pub struct CPolicy {
-    pub id: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub title: Arc<str>,
     pub root: CNode,
     pub conds: Vec<CCond>,
 }
@@ -538,7 +539,7 @@ impl RuleSet {
         for p in &self.policies {
             let mut conds = Vec::new();
             let root = self.lower(&p.rule, schema, at, &mut conds, &mut preds, &mut index, &mut errs);
-            policies.push(CPolicy { id: p.id.clone(), title: p.title.clone(), root, conds });
+            policies.push(CPolicy { id: p.id.as_str().into(), title: p.title.as_str().into(), root, conds });
         }
         if errs.is_empty() { Ok(Compiled { at, schema: schema.clone(), preds, policies }) } else { Err(errs) }
     }
@@ -589,7 +590,15 @@ impl RuleSet {
                     preds.push(Pred { field: fi, test: test.clone() });
                     preds.len() - 1
                 });
-                conds.push(CCond { id: c.id.clone(), label: c.label.clone(), op: c.op, pred, field: fi, test, param: c.param.clone() });
+                conds.push(CCond {
+                    id: c.id.as_str().into(),
+                    label: c.label.clone(),
+                    op: c.op,
+                    pred,
+                    field: fi,
+                    test,
+                    param: c.param.clone(),
+                });
                 CNode::Leaf(conds.len() - 1)
             }
         }

@@ -314,3 +314,32 @@ unsafe fn sets_avx512(vals: &[u64], out: &mut [u64], mask: u64, any: bool, all: 
         }
     }
 }
+
+/// Set bits in `words`: the processor's population count (the default x86-64 target has no
+/// popcnt instruction, and a bit-twiddling count per word cost more than the tests themselves).
+pub fn popcount(words: &[u64]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if LEVEL.load(Ordering::Relaxed) >= 2 && std::arch::is_x86_feature_detected!("avx512vpopcntdq") {
+            // SAFETY: the feature was detected.
+            return unsafe { popcount_avx512(words) };
+        }
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the feature was detected.
+            return unsafe { popcount_native(words) };
+        }
+    }
+    words.iter().map(|w| w.count_ones() as usize).sum()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+unsafe fn popcount_native(words: &[u64]) -> usize {
+    words.iter().map(|w| w.count_ones() as usize).sum()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vpopcntdq,popcnt")]
+unsafe fn popcount_avx512(words: &[u64]) -> usize {
+    words.iter().map(|w| w.count_ones() as usize).sum()
+}
