@@ -1072,3 +1072,54 @@ pub async fn run(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Jso
     let bureau = s.actor.scope.bureau().ok_or_else(Error::forbidden)?;
     Ok(Json(run_all(&st, bureau, Some(&s.actor)).await?))
 }
+
+// ------------------------------------------------------------------ the nightly run
+
+/// The next 02:00 in Shanghai after `now`.
+fn next_night(now: zt_db::Ts) -> zt_db::Ts {
+    let z = now.0.to_zoned(crate::shanghai());
+    let today = z.date().at(2, 0, 0, 0);
+    let at = match today.to_zoned(crate::shanghai()) {
+        Ok(t) if t.timestamp() > now.0 => t.timestamp(),
+        _ => today
+            .checked_add(jiff::Span::new().days(1))
+            .ok()
+            .and_then(|d| d.to_zoned(crate::shanghai()).ok())
+            .map(|t| t.timestamp())
+            .unwrap_or(now.0),
+    };
+    zt_db::Ts(zt_domain::clock::micros(at))
+}
+
+fn nightly_payload(bureau: Uuid) -> Json_ {
+    json!({"bureau": bureau, "nightly": true})
+}
+
+/// Makes sure every bureau has its nightly policy run queued (one, whatever the number of
+/// server instances: the check and the insert share a write transaction).
+pub async fn ensure_nightly(st: &AppState) -> Result<(), Error> {
+    let mut tx = st.db.write().await?;
+    let bureaus: Vec<(Uuid,)> = tx.all(&zt_db::Sql::new("SELECT id FROM bureau ORDER BY id")).await?;
+    for (b,) in bureaus {
+        let payload = nightly_payload(b);
+        if !zt_db::jobs::pending(&mut tx, "policy.match_all", &payload).await? {
+            zt_db::jobs::enqueue_at(&mut tx, "policy.match_all", &payload, None, st.now(), next_night(st.now())).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// Runs a queued `policy.match_all` job; a nightly one queues the next night's.
+pub async fn run_job(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error> {
+    let payload: Json_ = serde_json::from_str(&job.payload).map_err(|e| Error::internal(e.to_string()))?;
+    let bureau =
+        payload["bureau"].as_str().and_then(|b| b.parse::<Uuid>().ok()).ok_or_else(|| Error::internal("policy job without bureau"))?;
+    let r = run_all(st, bureau, None).await?;
+    let mut tx = st.db.write().await?;
+    zt_db::jobs::finish(&mut tx, job.id, &json!({"policies": r.policies, "enterprises": r.enterprises, "changed": r.changed}), st.now())
+        .await?;
+    if payload["nightly"] == true {
+        zt_db::jobs::enqueue_at(&mut tx, "policy.match_all", &nightly_payload(bureau), None, st.now(), next_night(st.now())).await?;
+    }
+    tx.commit().await
+}

@@ -12,6 +12,9 @@ fn worker_id() -> String {
 
 pub async fn run(st: AppState) {
     let me = worker_id();
+    if let Err(e) = zt_api::policy::ensure_nightly(&st).await {
+        tracing::error!(error = %e, "scheduling the nightly policy run");
+    }
     loop {
         match run_one(&st, &me).await {
             Ok(true) => continue,
@@ -36,6 +39,7 @@ pub async fn run_one(st: &AppState, me: &str) -> Result<bool, Error> {
     tracing::info!(job = %job.id, kind = %job.kind, attempt = job.attempts, "job started");
     let outcome = match job.kind.as_str() {
         "enterprise.import" => zt_api::archive_io::run_import(st, &job).await,
+        "policy.match_all" => zt_api::policy::run_job(st, &job).await,
         other => Err(Error::internal(format!("unknown job kind {other}"))),
     };
     if let Err(e) = outcome {

@@ -38,17 +38,30 @@ pub struct Job {
 pub const MAX_ATTEMPTS: i64 = 3;
 
 pub async fn enqueue(tx: &mut Tx, kind: &str, payload: &serde_json::Value, created_by: Option<Uuid>, now: Ts) -> Result<Uuid, Error> {
+    enqueue_at(tx, kind, payload, created_by, now, now).await
+}
+
+/// A job due at `run_at` (scheduled work: the nightly policy run).
+pub async fn enqueue_at(
+    tx: &mut Tx,
+    kind: &str,
+    payload: &serde_json::Value,
+    created_by: Option<Uuid>,
+    now: Ts,
+    run_at: Ts,
+) -> Result<Uuid, Error> {
     let id = Uuid::now_v7();
     tx.exec(
         &Sql::new(
             "INSERT INTO job (id, kind, status, payload, result, error, progress, total, attempts, run_at, lease_until, leased_by, created_by, created_at, updated_at) \
-             VALUES ($1, $2, 'queued', $3, NULL, NULL, 0, 0, 0, $4, NULL, NULL, $5, $4, $4)",
+             VALUES ($1, $2, 'queued', $3, NULL, NULL, 0, 0, 0, $6, NULL, NULL, $5, $4, $4)",
         )
         .bind(id)
         .bind(kind)
         .bind(payload.to_string())
         .bind(now)
-        .bind(created_by),
+        .bind(created_by)
+        .bind(run_at),
     )
     .await?;
     Ok(id)
@@ -118,4 +131,14 @@ pub async fn fail(tx: &mut Tx, id: Uuid, error: &str, now: Ts, retry_at: Ts) -> 
     )
     .await
     .map(|_| ())
+}
+
+/// Whether a job of this kind with exactly this payload is waiting or running.
+pub async fn pending(tx: &mut Tx, kind: &str, payload: &serde_json::Value) -> Result<bool, Error> {
+    tx.exists(
+        &Sql::new("SELECT count(*) FROM job WHERE kind = $1 AND payload = $2 AND status IN ('queued', 'running')")
+            .bind(kind)
+            .bind(payload.to_string()),
+    )
+    .await
 }

@@ -200,3 +200,36 @@ both!(stored_runs_write_changes_to_the_timeline, |app| {
     let portal = app.login("qiye").await;
     assert_eq!(app.get(&portal, "/api/policies").await.0, StatusCode::FORBIDDEN);
 });
+
+both!(the_nightly_run_matches_every_policy_without_anyone, |app| {
+    let leader = app.login("leader").await;
+    // an enterprise the first policy with eligible enterprises finds eligible
+    let (_, policies) = app.get(&leader, "/api/policies?status=published").await;
+    let mut found = None;
+    for p in policies["items"].as_array().unwrap() {
+        let (_, m) = app.get(&leader, &format!("/api/policies/{}/matches?verdict=eligible&page_size=1", p["id"].as_str().unwrap())).await;
+        if let Some(e) = m["items"][0]["enterprise_id"].as_str() {
+            found = Some((e.to_string(), p["title"].as_str().unwrap().to_string()));
+            break;
+        }
+    }
+    let (eid, title) = found.expect("the demo has an eligible enterprise");
+    let (_, tl) = app.get(&leader, &format!("/api/enterprises/{eid}/timeline")).await;
+    assert!(!tl.to_string().contains("政策匹配"), "not before the night");
+    // past two in the morning, the worker runs the queued job on its own
+    app.clock.advance_secs(26 * 3600);
+    // (a day later the session has ended)
+    let leader = app.login("leader").await;
+    let mut seen = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let (_, tl) = app.get(&leader, &format!("/api/enterprises/{eid}/timeline")).await;
+        let text = tl.to_string();
+        if text.contains(&format!("政策匹配：{title}")) {
+            assert!(text.contains("系统"), "{tl}");
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the nightly run wrote the match to the timeline");
+});
