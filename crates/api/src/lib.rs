@@ -180,6 +180,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::items))
         .routes(routes!(portal::item))
         .routes(routes!(portal::submit))
+        .routes(routes!(portal::policies))
         .routes(routes!(portal::accounts_of, portal::open_account))
         .routes(routes!(portal::close_account))
         .routes(routes!(portal::reopen_account))

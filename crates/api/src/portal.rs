@@ -203,6 +203,22 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(v)))
 }
 
+/// The live policies of the district the enterprise qualifies for, nearly qualifies for, or
+/// could once data is added, each explained (the portal's 可享政策).
+#[utoipa::path(get, path = "/api/portal/policies", tag = "portal", responses((status = 200, body = Vec<crate::policy::EnterprisePolicy>)))]
+pub async fn policies(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    ctx: crate::context::Ctx,
+) -> ApiResult<Json<Vec<crate::policy::EnterprisePolicy>>> {
+    let mut tx = st.db.read().await?;
+    let (e, station) = mine(&mut tx, &s.actor).await?;
+    let lang = if ctx.lang == zt_domain::messages::Lang::En { zt_policy::Lang::En } else { zt_policy::Lang::Zh };
+    let out = crate::policy::for_enterprise(&st, &mut tx, e.id, station.bureau_id, lang).await?;
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
 // ------------------------------------------------------------------ portal accounts (staff)
 
 #[derive(Debug, Serialize, ToSchema)]

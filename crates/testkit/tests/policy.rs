@@ -196,9 +196,13 @@ both!(stored_runs_write_changes_to_the_timeline, |app| {
         let (_, tl) = app.get(&leader, &format!("/api/enterprises/{e}/timeline")).await;
         assert!(tl.to_string().contains("政策匹配"), "{tl}");
     }
-    // an enterprise user has no policy library
+    // an enterprise user has no policy library, but sees its own enterprise explained
     let portal = app.login("qiye").await;
     assert_eq!(app.get(&portal, "/api/policies").await.0, StatusCode::FORBIDDEN);
+    let (s, own) = app.get(&portal, "/api/portal/policies").await;
+    assert_eq!(s, StatusCode::OK, "{own}");
+    assert_eq!(own.as_array().unwrap().len(), 5);
+    assert!(own[0]["result"]["conditions"][0]["text"].as_str().unwrap().contains("要求"), "{own}");
 });
 
 both!(the_nightly_run_matches_every_policy_without_anyone, |app| {
