@@ -19,6 +19,7 @@ pub mod portal;
 pub mod ratelimit;
 pub mod requests;
 pub mod state;
+pub mod system;
 
 use axum::Json;
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn shanghai() -> jiff::tz::TimeZone {
         (name = "duty", description = "Window duty roster"),
         (name = "audit", description = "Audit trail (auditor)"),
         (name = "archive", description = "Enterprise growth archive (一企一档)"),
+        (name = "system", description = "Online sessions and the server monitor (admin console)"),
         (name = "policy", description = "Policy library, eligibility rules and matching (M8)"),
         (name = "portal", description = "Enterprise portal (线上办事): guide, online requests, portal accounts"),
         (name = "meta", description = "About this installation"),
@@ -163,6 +165,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::refusal_notice))
         .routes(routes!(requests::figures))
         .routes(routes!(requests::queue))
+        .routes(routes!(system::online))
+        .routes(routes!(system::end))
+        .routes(routes!(system::end_many))
+        .routes(routes!(system::status))
         .routes(routes!(policy::fields))
         .routes(routes!(policy::list, policy::create))
         .routes(routes!(policy::preview))

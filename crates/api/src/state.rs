@@ -25,6 +25,8 @@ pub struct AppState {
     pub jobs_notify: Arc<tokio::sync::Notify>,
     /// Progress of the jobs running in this instance: (done, total).
     pub progress: Arc<Mutex<HashMap<Uuid, (i64, i64)>>>,
+    /// When this instance started (uptime on the server monitor).
+    pub started_at: std::time::Instant,
 }
 
 impl AppState {

@@ -143,6 +143,7 @@ impl Application {
             cipher: Arc::new(zt_domain::crypto::Cipher::new(&cfg.data_key)),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             progress: Default::default(),
+            started_at: std::time::Instant::now(),
         };
         let router = build_router(state.clone());
         Ok(Application { listener, router, state, port })

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod search;
 pub mod sessions;
 pub mod sql;
+pub mod system;
 pub mod types;
 
 pub use sql::{Arg, Sql};

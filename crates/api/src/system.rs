@@ -1,0 +1,214 @@
+//! The admin console's runtime views: online sessions (在线用户) that the security admin can end,
+//! and the server monitor (服务监控) for the system admin.
+
+use crate::audit_log::record;
+use crate::context::Authed;
+use crate::error::ApiResult;
+use crate::extract::{Body, Q};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use zt_db::{Ts, sessions};
+use zt_domain::Error;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnlineSession {
+    /// The session's key (a hash of its cookie token, which is never stored).
+    pub id: String,
+    pub account_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Ts,
+    #[schema(value_type = String, format = DateTime)]
+    pub last_seen_at: Ts,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Ts,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The caller's own session.
+    pub current: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionQuery {
+    /// Part of the login or display name.
+    pub q: Option<String>,
+}
+
+/// Who is signed in, from where, since when (security admin).
+#[utoipa::path(get, path = "/api/sessions", tag = "system", params(SessionQuery), responses((status = 200, body = Vec<OnlineSession>)))]
+pub async fn online(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<SessionQuery>) -> ApiResult<Json<Vec<OnlineSession>>> {
+    s.actor.require("session.manage")?;
+    let now = st.now();
+    let idle_cutoff = Ts(now.0 - st.policy.session_idle);
+    let mut tx = st.db.read().await?;
+    let rows = sessions::online(&mut tx, now, idle_cutoff, q.q.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| OnlineSession {
+                current: r.id == s.session_id,
+                id: r.id,
+                account_id: r.account_id,
+                username: r.username,
+                display_name: r.display_name,
+                created_at: r.created_at,
+                last_seen_at: r.last_seen_at,
+                expires_at: r.expires_at,
+                ip: r.ip,
+                user_agent: r.user_agent,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ended {
+    pub sessions: u64,
+}
+
+/// Ends one session; its user is signed out on their next request.
+#[utoipa::path(delete, path = "/api/sessions/{id}", tag = "system", params(("id" = String, Path)), responses((status = 200, body = Ended)))]
+pub async fn end(State(st): State<AppState>, Authed(s): Authed, Path(id): Path<String>) -> ApiResult<Json<Ended>> {
+    s.actor.require("session.manage")?;
+    let mut tx = st.db.write().await?;
+    let target = sessions::get(&mut tx, &id).await?.ok_or_else(Error::not_found)?;
+    sessions::delete(&mut tx, &id).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "session.end",
+        "account",
+        Some(target.account_id.to_string()),
+        "强制下线一个会话".into(),
+        json!({"ip": target.ip}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Ended { sessions: 1 }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndInput {
+    /// Every session of this account; without it, every session but the caller's.
+    pub account_id: Option<Uuid>,
+}
+
+/// Ends every session of one account, or of everyone but the caller.
+#[utoipa::path(post, path = "/api/sessions/end", tag = "system", request_body = EndInput, responses((status = 200, body = Ended)))]
+pub async fn end_many(State(st): State<AppState>, Authed(s): Authed, Body(i): Body<EndInput>) -> ApiResult<Json<Ended>> {
+    s.actor.require("session.manage")?;
+    let mut tx = st.db.write().await?;
+    let (n, summary, target) = match i.account_id {
+        Some(a) => {
+            let acc = zt_db::accounts::by_id_unscoped(&mut tx, a).await?.ok_or_else(Error::not_found)?;
+            let n = sessions::delete_for_account(&mut tx, a).await?;
+            (n, format!("强制下线 {} 的全部会话（{n} 个）", acc.username), Some(a.to_string()))
+        }
+        None => {
+            let n = sessions::delete_all_but(&mut tx, &s.session_id).await?;
+            (n, format!("强制下线全部其他会话（{n} 个）"), None)
+        }
+    };
+    record(&mut tx, &st, &s.actor, "session.end_many", "account", target, summary, json!({"ended": n})).await?;
+    tx.commit().await?;
+    Ok(Json(Ended { sessions: n }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MigrationView {
+    pub version: i64,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServerStatus {
+    pub version: String,
+    pub uptime_seconds: u64,
+    /// sqlite · postgres
+    pub backend: String,
+    pub database_bytes: i64,
+    pub migrations: Vec<MigrationView>,
+    /// Jobs by status (queued, running, done, failed).
+    pub jobs: Vec<(String, i64)>,
+    /// The oldest job that is due and still waiting.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub oldest_due_job: Option<Ts>,
+    pub sessions_online: usize,
+    /// Free space where the SQLite database lives (none on PostgreSQL: the server's own).
+    pub disk_free_bytes: Option<u64>,
+    pub disk_total_bytes: Option<u64>,
+    /// What needs attention: `disk.low`, `jobs.stuck`, `jobs.failed`.
+    pub warnings: Vec<String>,
+}
+
+/// Free and total bytes of the file system holding `path`.
+fn disk_space(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid NUL-terminated path and `s` a writable statvfs.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+        return None;
+    }
+    Some((s.f_bavail as u64 * s.f_frsize as u64, s.f_blocks as u64 * s.f_frsize as u64))
+}
+
+/// The server monitor: version, uptime, database, migrations, job queue, sessions, disk.
+#[utoipa::path(get, path = "/api/system/status", tag = "system", responses((status = 200, body = ServerStatus)))]
+pub async fn status(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Json<ServerStatus>> {
+    s.actor.require("system.monitor")?;
+    let now = st.now();
+    let mut tx = st.db.read().await?;
+    let migrations = zt_db::system::migrations(&mut tx).await?;
+    let database_bytes = zt_db::system::size(&st.db, &mut tx).await?;
+    let jobs = zt_db::system::job_counts(&mut tx).await?;
+    let oldest_due_job = zt_db::system::oldest_due(&mut tx, now).await?;
+    let idle_cutoff = Ts(now.0 - st.policy.session_idle);
+    let sessions_online = sessions::online(&mut tx, now, idle_cutoff, None).await?.len();
+    let file: Option<String> = match &st.db {
+        zt_db::Db::Sqlite(_) => {
+            let rows: Vec<(i64, String, String)> = tx.all(&zt_db::Sql::new("SELECT seq, name, file FROM pragma_database_list")).await?;
+            rows.into_iter().find(|r| r.1 == "main").map(|r| r.2)
+        }
+        zt_db::Db::Postgres(_) => None,
+    };
+    tx.commit().await?;
+    let disk = file.as_deref().and_then(|f| std::path::Path::new(f).parent().map(|p| p.to_path_buf())).and_then(|p| disk_space(&p));
+    let mut warnings = Vec::new();
+    if let Some((free, total)) = disk {
+        if total > 0 && (free < 1 << 30 || free * 10 < total) {
+            warnings.push("disk.low".to_string());
+        }
+    }
+    if oldest_due_job.is_some_and(|t| now.0.duration_since(t.0).as_secs() > 600) {
+        warnings.push("jobs.stuck".to_string());
+    }
+    if jobs.iter().any(|(s, n)| s == "failed" && *n > 0) {
+        warnings.push("jobs.failed".to_string());
+    }
+    Ok(Json(ServerStatus {
+        version: st.version.to_string(),
+        uptime_seconds: st.started_at.elapsed().as_secs(),
+        backend: match st.db.backend() {
+            zt_db::Backend::Sqlite => "sqlite".into(),
+            zt_db::Backend::Postgres => "postgres".into(),
+        },
+        database_bytes,
+        migrations: migrations.into_iter().map(|m| MigrationView { version: m.version, description: m.description }).collect(),
+        jobs,
+        oldest_due_job,
+        sessions_online,
+        disk_free_bytes: disk.map(|d| d.0),
+        disk_total_bytes: disk.map(|d| d.1),
+        warnings,
+    }))
+}

@@ -1,0 +1,55 @@
+//! The admin console's runtime views over HTTP, on SQLite and PostgreSQL: online sessions that
+//! the security admin ends (the user is signed out on the next request), and the server monitor.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use zt_testkit::both;
+
+both!(the_security_admin_sees_and_ends_sessions, |app| {
+    let user = app.login("zhangwei").await;
+    let other = app.login("lina").await;
+    let sec = app.login("secadmin").await;
+    let (s, list) = app.get(&sec, "/api/sessions").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let rows = list.as_array().unwrap();
+    assert!(rows.iter().any(|r| r["username"] == "zhangwei"));
+    assert_eq!(rows.iter().filter(|r| r["current"] == true).count(), 1);
+    assert!(rows.iter().find(|r| r["current"] == true).unwrap()["username"] == "secadmin");
+    // nobody else may look
+    assert_eq!(app.get(&user, "/api/sessions").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&app.login("sysadmin").await, "/api/sessions").await.0, StatusCode::FORBIDDEN);
+
+    // one session ended: that user is signed out on the next request, the others are not
+    let id = rows.iter().find(|r| r["username"] == "zhangwei").unwrap()["id"].as_str().unwrap().to_string();
+    let (s, _) = app.delete(&sec, &format!("/api/sessions/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.get(&user, "/api/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get(&other, "/api/me").await.0, StatusCode::OK);
+
+    // everyone else's: the security admin stays
+    let (s, v) = app.post(&sec, "/api/sessions/end", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["sessions"].as_u64().unwrap() >= 1);
+    assert_eq!(app.get(&other, "/api/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get(&sec, "/api/me").await.0, StatusCode::OK);
+    let aud = app.login("auditor").await;
+    let (_, rows) = app.get(&aud, "/api/audit?action=session.").await;
+    assert_eq!(rows["items"].as_array().unwrap().len(), 2, "{rows}");
+});
+
+both!(the_server_monitor_reports_the_installation, |app| {
+    let admin = app.login("sysadmin").await;
+    let (s, v) = app.get(&admin, "/api/system/status").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["database_bytes"].as_i64().unwrap() > 0);
+    let migrations = v["migrations"].as_array().unwrap();
+    assert_eq!(migrations.len(), std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../db/migrations/sqlite")).unwrap().count());
+    assert!(v["sessions_online"].as_u64().unwrap() >= 1);
+    assert!(["sqlite", "postgres"].contains(&v["backend"].as_str().unwrap()));
+    if v["backend"] == "sqlite" {
+        assert!(v["disk_free_bytes"].as_u64().unwrap() > 0);
+    }
+    // the nightly policy job is queued from the start
+    assert!(v["jobs"].as_array().unwrap().iter().any(|j| j[0] == "queued"), "{v}");
+    assert_eq!(app.get(&app.login("leader").await, "/api/system/status").await.0, StatusCode::FORBIDDEN);
+});
