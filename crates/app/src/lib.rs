@@ -1,6 +1,7 @@
 //! The `zhitong` application: configuration, startup (an `Application` that binds port 0 in
 //! tests), telemetry, the embedded web UI, demo data and background housekeeping.
 
+pub mod backup;
 pub mod demo;
 pub mod demo_archive;
 pub mod demo_catalog;

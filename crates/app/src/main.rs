@@ -57,6 +57,20 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Write a consistent copy of the database to a new file (SQLite: online copy; PostgreSQL:
+    /// pg_dump custom format).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup (stop the server first). Refuses a database holding
+    /// data unless --force. Check it afterwards with `zhitong audit verify`.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
     /// Policy matching outside the server (benchmarks, checks).
     Policy {
         #[command(subcommand)]
@@ -209,6 +223,20 @@ async fn main() -> ExitCode {
                 Err(e) => fail(e.0, 1),
             }
         }
+        Command::Backup { out } => match zt_app::backup::backup(&url, &out).await {
+            Ok(bytes) => {
+                println!("backup written: {} ({bytes} bytes)", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, 1),
+        },
+        Command::Restore { from, force } => match zt_app::backup::restore(&url, &from, force).await {
+            Ok(()) => {
+                println!("restored {} into {}; run `zhitong audit verify` to check it", from.display(), zt_db::redact(&url));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e, 1),
+        },
         Command::Openapi => {
             println!("{}", zt_api::openapi().to_pretty_json().expect("openapi serialises"));
             ExitCode::SUCCESS

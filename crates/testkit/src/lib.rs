@@ -26,6 +26,8 @@ pub const DEMO_ENTERPRISES: usize = 80;
 
 pub struct TestApp {
     pub base: String,
+    /// The database's URL (for commands run beside the server: backup).
+    pub url: String,
     pub db: Db,
     pub clock: Arc<TestClock>,
     pub backend: Backend,
@@ -83,7 +85,7 @@ impl TestApp {
         let (url, cleanup, dir) = fresh_database(backend).await?;
         let clock = Arc::new(TestClock::new(jiff::Timestamp::now()));
         let cfg = Config {
-            database_url: url,
+            database_url: url.clone(),
             bind: "127.0.0.1:0".parse().unwrap(),
             data_dir: std::env::temp_dir(),
             demo: true,
@@ -97,7 +99,7 @@ impl TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.state.db.clone();
         tokio::spawn(app.run_until(std::future::pending()));
-        Some(TestApp { base, db, clock, backend, cleanup, _dir: dir })
+        Some(TestApp { base, url, db, clock, backend, cleanup, _dir: dir })
     }
 
     pub async fn cleanup(self) {
