@@ -212,3 +212,90 @@ pub async fn status(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<
         warnings,
     }))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JobQuery {
+    /// queued · running · done · failed · paused
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+/// The background jobs (定时任务): imports, policy runs; failures with their error; dead letters
+/// are the `failed` ones.
+#[utoipa::path(get, path = "/api/jobs", tag = "system", params(JobQuery), responses((status = 200, body = crate::extract::Page<zt_db::jobs::Job>)))]
+pub async fn jobs(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Q(q): Q<JobQuery>,
+) -> ApiResult<Json<crate::extract::Page<zt_db::jobs::Job>>> {
+    s.actor.require("system.monitor")?;
+    let (limit, offset, page, page_size) = crate::extract::Paging { page: q.page, page_size: q.page_size }.limit_offset();
+    let mut tx = st.db.read().await?;
+    let (items, total) = zt_db::jobs::list(&mut tx, q.status.as_deref(), q.kind.as_deref(), limit, offset).await?;
+    tx.commit().await?;
+    Ok(Json(crate::extract::Page { items, total, total_capped: false, page, page_size }))
+}
+
+async fn job_step(
+    st: &AppState,
+    actor: &zt_domain::scope::Actor,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    reset: bool,
+    verb: &str,
+) -> Result<zt_db::jobs::Job, Error> {
+    actor.require("job.manage")?;
+    let mut tx = st.db.write().await?;
+    let job = zt_db::jobs::get(&mut tx, id).await?;
+    if !zt_db::jobs::transition(&mut tx, id, from, to, st.now(), reset).await? {
+        return Err(Error::conflict("job.state").with("state", job.status.as_str()));
+    }
+    record(
+        &mut tx,
+        st,
+        actor,
+        &format!("job.{verb}"),
+        "job",
+        Some(id.to_string()),
+        format!("后台任务 {}：{verb}", job.kind),
+        json!({"from": from, "to": to}),
+    )
+    .await?;
+    let job = zt_db::jobs::get(&mut tx, id).await?;
+    tx.commit().await?;
+    st.jobs_notify.notify_one();
+    Ok(job)
+}
+
+/// A failed job (dead letter) queued again with fresh attempts.
+#[utoipa::path(post, path = "/api/jobs/{id}/retry", tag = "system", params(("id" = Uuid, Path)), responses((status = 200, body = zt_db::jobs::Job)))]
+pub async fn retry(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    crate::extract::Id(id): crate::extract::Id,
+) -> ApiResult<Json<zt_db::jobs::Job>> {
+    Ok(Json(job_step(&st, &s.actor, id, "failed", "queued", true, "retry").await?))
+}
+
+/// A queued job held back until resumed.
+#[utoipa::path(post, path = "/api/jobs/{id}/pause", tag = "system", params(("id" = Uuid, Path)), responses((status = 200, body = zt_db::jobs::Job)))]
+pub async fn pause(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    crate::extract::Id(id): crate::extract::Id,
+) -> ApiResult<Json<zt_db::jobs::Job>> {
+    Ok(Json(job_step(&st, &s.actor, id, "queued", "paused", false, "pause").await?))
+}
+
+#[utoipa::path(post, path = "/api/jobs/{id}/resume", tag = "system", params(("id" = Uuid, Path)), responses((status = 200, body = zt_db::jobs::Job)))]
+pub async fn resume(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    crate::extract::Id(id): crate::extract::Id,
+) -> ApiResult<Json<zt_db::jobs::Job>> {
+    Ok(Json(job_step(&st, &s.actor, id, "paused", "queued", false, "resume").await?))
+}

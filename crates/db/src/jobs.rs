@@ -12,7 +12,7 @@ use zt_domain::Error;
 pub struct Job {
     pub id: Uuid,
     pub kind: String,
-    /// queued · running · done · failed
+    /// queued · running · done · failed (dead letter: every attempt failed) · paused
     pub status: String,
     #[serde(skip)]
     pub payload: String,
@@ -136,9 +136,39 @@ pub async fn fail(tx: &mut Tx, id: Uuid, error: &str, now: Ts, retry_at: Ts) -> 
 /// Whether a job of this kind with exactly this payload is waiting or running.
 pub async fn pending(tx: &mut Tx, kind: &str, payload: &serde_json::Value) -> Result<bool, Error> {
     tx.exists(
-        &Sql::new("SELECT count(*) FROM job WHERE kind = $1 AND payload = $2 AND status IN ('queued', 'running')")
+        &Sql::new("SELECT count(*) FROM job WHERE kind = $1 AND payload = $2 AND status IN ('queued', 'running', 'paused')")
             .bind(kind)
             .bind(payload.to_string()),
     )
     .await
+}
+
+/// Jobs, newest first, by status and kind.
+pub async fn list(tx: &mut Tx, status: Option<&str>, kind: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<Job>, i64), Error> {
+    let mut w = Sql::new(" FROM job WHERE 1 = 1");
+    if let Some(st) = status {
+        w.push(" AND status = ").param(st);
+    }
+    if let Some(k) = kind {
+        w.push(" AND kind = ").param(k);
+    }
+    let total = tx.count(&Sql { text: format!("SELECT count(*){}", w.text), args: w.args.clone() }).await?;
+    let mut page = Sql { text: format!("SELECT *{}", w.text), args: w.args };
+    page.push(&format!(" ORDER BY created_at DESC, id LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
+    Ok((tx.all(&page).await?, total))
+}
+
+/// Moves a job from one status to another; false when it was not in `from`.
+pub async fn transition(tx: &mut Tx, id: Uuid, from: &str, to: &str, now: Ts, reset_attempts: bool) -> Result<bool, Error> {
+    let reset = if reset_attempts { ", attempts = 0, run_at = $4" } else { "" };
+    let n = tx
+        .exec(
+            &Sql::new(&format!("UPDATE job SET status = $1, updated_at = $4{reset} WHERE id = $2 AND status = $3"))
+                .bind(to)
+                .bind(id)
+                .bind(from)
+                .bind(now),
+        )
+        .await?;
+    Ok(n == 1)
 }

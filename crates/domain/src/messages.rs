@@ -76,6 +76,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("request.extension_decided", "该延期申请已处理", "This extension has already been decided"),
     ("request.extension_pending", "已有待审批的延期申请", "An extension is already waiting for approval"),
     ("request.extension_self", "不能审批本人提出的延期申请", "You cannot approve your own extension"),
+    ("job.state", "任务当前状态（{state}）不能这样操作", "Not possible for a job in this state ({state})"),
     ("rule.shape", "规则结构有误：{detail}", "Malformed rule: {detail}"),
     ("rule.id", "条件编号缺失或重复：{detail}", "Condition id missing or repeated: {detail}"),
     ("rule.field_unknown", "没有这个字段：{detail}", "No such field: {detail}"),

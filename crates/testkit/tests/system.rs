@@ -53,3 +53,29 @@ both!(the_server_monitor_reports_the_installation, |app| {
     assert!(v["jobs"].as_array().unwrap().iter().any(|j| j[0] == "queued"), "{v}");
     assert_eq!(app.get(&app.login("leader").await, "/api/system/status").await.0, StatusCode::FORBIDDEN);
 });
+
+both!(jobs_are_listed_paused_resumed_and_retried, |app| {
+    let admin = app.login("sysadmin").await;
+    let (s, v) = app.get(&admin, "/api/jobs?kind=policy.match_all").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let job = v["items"][0].clone();
+    assert_eq!(job["status"], "queued", "the nightly run waits: {v}");
+    let id = job["id"].as_str().unwrap().to_string();
+    let (s, j) = app.post(&admin, &format!("/api/jobs/{id}/pause"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{j}");
+    assert_eq!(j["status"], "paused");
+    let (s, e) = app.post(&admin, &format!("/api/jobs/{id}/retry"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["code"], "job.state");
+    let (_, j) = app.post(&admin, &format!("/api/jobs/{id}/resume"), json!({})).await;
+    assert_eq!(j["status"], "queued");
+    // a dead letter: every attempt failed; retried with fresh attempts
+    app.exec_sql(&format!("UPDATE job SET status = 'failed', attempts = 3, error = 'boom' WHERE kind = 'policy.match_all'")).await;
+    let (_, v) = app.get(&admin, "/api/jobs?status=failed").await;
+    assert_eq!(v["items"][0]["error"], "boom");
+    let (s, j) = app.post(&admin, &format!("/api/jobs/{id}/retry"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{j}");
+    assert_eq!((j["status"].as_str(), j["attempts"].as_i64()), (Some("queued"), Some(0)));
+    // the security admin sees sessions, not jobs
+    assert_eq!(app.get(&app.login("secadmin").await, "/api/jobs").await.0, StatusCode::FORBIDDEN);
+});
