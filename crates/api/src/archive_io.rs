@@ -30,6 +30,7 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
 pub const MAX_RATIO: u64 = 100;
 pub const MAX_ROWS: usize = 100_000;
+/// The default cap on rows per export without `pi.export.bulk` (parameter `export.max_rows`).
 pub const EXPORT_CAP: i64 = 5_000;
 
 #[derive(Debug)]
@@ -774,13 +775,10 @@ pub async fn export(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Expor
     let (f, sort, desc) = filter_of(&st, &lq)?;
     let mut tx = st.db.write().await?;
     let bulk = s.actor.can("pi.export.bulk");
-    let (total, capped) =
-        repo::count_matches(&mut tx, &s.actor.scope, &f, st.today(), if bulk { i64::MAX - 1 } else { EXPORT_CAP }).await?;
+    let cap = crate::params::get_int(&st, &mut tx, "export.max_rows").await?;
+    let (total, capped) = repo::count_matches(&mut tx, &s.actor.scope, &f, st.today(), if bulk { i64::MAX - 1 } else { cap }).await?;
     if capped {
-        return Err(Error::new(ErrorKind::Validation, "export.too_many")
-            .with("rows", format!("{EXPORT_CAP}+"))
-            .with("max", EXPORT_CAP)
-            .into());
+        return Err(Error::new(ErrorKind::Validation, "export.too_many").with("rows", format!("{cap}+")).with("max", cap).into());
     }
     let (rows, _, _) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, total.max(1), 0, st.today()).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.e.id).collect();

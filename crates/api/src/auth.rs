@@ -191,7 +191,7 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
     a.version += 1;
     a.updated_at = now;
     if let Some(reason) = reason {
-        let next = failures.after_failure(now.0, &st.policy);
+        let next = failures.after_failure(now.0, &st.security());
         a.failed_count = next.count;
         a.failed_first_at = next.first_at.map(Ts);
         a.locked_until = next.locked_until.map(Ts);
@@ -210,7 +210,7 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
                     &who,
                     Some(a.id),
                     "auth.locked",
-                    format!("连续 {} 次登录失败，账号锁定至 {until}", st.policy.max_failures),
+                    format!("连续 {} 次登录失败，账号锁定至 {until}", st.security().max_failures),
                     json!({"until": until.to_string()}),
                 ),
             )
@@ -238,7 +238,7 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Body(input): Body<Login
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
-    let expires_at = Ts(now.0.checked_add(st.policy.session_absolute).map_err(|e| Error::internal(e.to_string()))?);
+    let expires_at = Ts(now.0.checked_add(st.security().session_absolute).map_err(|e| Error::internal(e.to_string()))?);
     sessions::insert(
         &mut tx,
         &Session {

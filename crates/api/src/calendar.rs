@@ -448,8 +448,17 @@ pub struct ClockSettings {
 }
 
 pub async fn clock_settings(tx: &mut Tx) -> Result<ClockSettings, Error> {
-    let hours = zt_db::meta::get(tx, "calendar.office_hours").await?.unwrap_or_else(|| "09:00-12:00,13:30-17:30".into());
-    let near = zt_db::meta::get(tx, "request.near_due_days").await?.and_then(|v| v.parse().ok()).unwrap_or(crate::requests::NEAR_DUE_DAYS);
+    let param = |k: &str| format!("param.{k}");
+    let hours = match zt_db::meta::get(tx, &param("calendar.office_hours")).await? {
+        Some(v) => v,
+        None => zt_db::meta::get(tx, "calendar.office_hours").await?.unwrap_or_else(|| "09:00-12:00,13:30-17:30".into()),
+    };
+    let near = match zt_db::meta::get(tx, &param("request.near_due_days")).await? {
+        Some(v) => Some(v),
+        None => zt_db::meta::get(tx, "request.near_due_days").await?,
+    }
+    .and_then(|v| v.parse().ok())
+    .unwrap_or(crate::requests::NEAR_DUE_DAYS);
     Ok(ClockSettings { office_hours: hours, near_due_days: near })
 }
 
@@ -482,8 +491,11 @@ pub async fn put_settings(State(st): State<AppState>, Authed(s): Authed, Body(i)
         .join(",");
     let mut tx = st.db.write().await?;
     let before = clock_settings(&mut tx).await?;
-    zt_db::meta::set(&mut tx, "calendar.office_hours", &text).await?;
-    zt_db::meta::set(&mut tx, "request.near_due_days", &i.near_due_days.to_string()).await?;
+    // the same parameters the admin console's 参数设置 shows
+    for (key, value) in [("calendar.office_hours", text.clone()), ("request.near_due_days", i.near_due_days.to_string())] {
+        let d = zt_domain::params::def(key).expect("a known parameter");
+        crate::params::put(&st, &mut tx, d, &value).await?;
+    }
     let after = ClockSettings { office_hours: text, near_due_days: i.near_due_days };
     record(
         &mut tx,

@@ -118,7 +118,7 @@ async fn load_session(st: &AppState, token: &str, ip: Option<String>, request_id
     let Some(s) = sessions::get(&mut tx, &id).await? else {
         return Ok(Auth::Expired);
     };
-    let idle_over = now.0.duration_since(s.last_seen_at.0) >= st.policy.session_idle;
+    let idle_over = now.0.duration_since(s.last_seen_at.0) >= st.security().session_idle;
     let account = accounts::by_id_unscoped(&mut tx, s.account_id).await?;
     let live = !idle_over && now < s.expires_at && account.as_ref().is_some_and(|a| a.status == "active");
     if !live {

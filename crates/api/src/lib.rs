@@ -13,6 +13,7 @@ pub mod duty;
 pub mod error;
 pub mod extract;
 pub mod org;
+pub mod params;
 pub mod passwords;
 pub mod policy;
 pub mod portal;
@@ -170,6 +171,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(system::end_many))
         .routes(routes!(system::status))
         .routes(routes!(system::jobs))
+        .routes(routes!(params::list))
+        .routes(routes!(params::update))
         .routes(routes!(system::retry))
         .routes(routes!(system::pause))
         .routes(routes!(system::resume))

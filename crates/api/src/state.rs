@@ -13,7 +13,8 @@ use zt_domain::crypto::Cipher;
 pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub policy: Arc<SecurityPolicy>,
+    /// The security figures in force (parameters may change them at run time).
+    pub policy: Arc<std::sync::RwLock<SecurityPolicy>>,
     pub cookie_secure: bool,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_proxy: bool,
@@ -30,6 +31,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The security figures in force now.
+    pub fn security(&self) -> SecurityPolicy {
+        self.policy.read().map(|p| p.clone()).unwrap_or_default()
+    }
+
     pub fn now(&self) -> zt_db::Ts {
         zt_db::Ts(self.clock.now())
     }

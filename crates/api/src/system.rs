@@ -46,7 +46,7 @@ pub struct SessionQuery {
 pub async fn online(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<SessionQuery>) -> ApiResult<Json<Vec<OnlineSession>>> {
     s.actor.require("session.manage")?;
     let now = st.now();
-    let idle_cutoff = Ts(now.0 - st.policy.session_idle);
+    let idle_cutoff = Ts(now.0 - st.security().session_idle);
     let mut tx = st.db.read().await?;
     let rows = sessions::online(&mut tx, now, idle_cutoff, q.q.as_deref()).await?;
     tx.commit().await?;
@@ -172,7 +172,7 @@ pub async fn status(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<
     let database_bytes = zt_db::system::size(&st.db, &mut tx).await?;
     let jobs = zt_db::system::job_counts(&mut tx).await?;
     let oldest_due_job = zt_db::system::oldest_due(&mut tx, now).await?;
-    let idle_cutoff = Ts(now.0 - st.policy.session_idle);
+    let idle_cutoff = Ts(now.0 - st.security().session_idle);
     let sessions_online = sessions::online(&mut tx, now, idle_cutoff, None).await?.len();
     let file: Option<String> = match &st.db {
         zt_db::Db::Sqlite(_) => {

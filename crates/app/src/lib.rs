@@ -136,7 +136,7 @@ impl Application {
         let state = AppState {
             db,
             clock,
-            policy: Arc::new(cfg.policy.clone()),
+            policy: Arc::new(std::sync::RwLock::new(cfg.policy.clone())),
             cookie_secure,
             trust_proxy: cfg.trust_proxy,
             login_limiter: Arc::new(RateLimiter::new(cfg.policy.login_attempts_per_minute_per_ip, Duration::from_secs(60))),
@@ -146,6 +146,9 @@ impl Application {
             progress: Default::default(),
             started_at: std::time::Instant::now(),
         };
+        if let Err(e) = zt_api::params::load_security(&state).await {
+            tracing::warn!(error = %e, "reading the security parameters; the configured ones apply");
+        }
         let router = build_router(state.clone());
         Ok(Application { listener, router, state, port })
     }
@@ -158,13 +161,26 @@ impl Application {
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
         let worker = tokio::spawn(worker::run(self.state.clone()));
+        let params = tokio::spawn(refresh_parameters(self.state.clone()));
         let r = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         housekeeping.abort();
         worker.abort();
+        params.abort();
         self.state.db.close().await;
         r
+    }
+}
+
+/// Picks up parameter changes made through another instance, every minute.
+async fn refresh_parameters(st: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = zt_api::params::load_security(&st).await {
+            tracing::warn!(error = %e, "refreshing the security parameters");
+        }
     }
 }
 
@@ -195,7 +211,7 @@ async fn housekeeping(st: AppState) {
             }
         }
         let now = st.now();
-        let cutoff = zt_db::Ts(now.0.checked_sub(st.policy.session_idle).unwrap_or(now.0));
+        let cutoff = zt_db::Ts(now.0.checked_sub(st.security().session_idle).unwrap_or(now.0));
         let result = async {
             let mut tx = st.db.write().await?;
             let n = zt_db::sessions::purge(&mut tx, now, cutoff).await?;

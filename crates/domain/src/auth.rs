@@ -41,6 +41,7 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission { code: "session.manage", name_zh: "查看和结束在线会话", name_en: "View and end online sessions" },
     Permission { code: "system.monitor", name_zh: "查看服务监控", name_en: "View the server monitor" },
     Permission { code: "job.manage", name_zh: "重试和暂停后台任务", name_en: "Retry and pause background jobs" },
+    Permission { code: "param.manage", name_zh: "修改系统参数", name_en: "Change system parameters" },
     Permission { code: "policy.read", name_zh: "查看政策库和政策匹配", name_en: "View policies and matches" },
     Permission { code: "policy.manage", name_zh: "维护政策和申报条件", name_en: "Maintain policies and their criteria" },
 ];
@@ -104,6 +105,7 @@ pub const ROLES: &[RoleDef] = &[
             "calendar.manage",
             "system.monitor",
             "job.manage",
+            "param.manage",
         ],
     },
     RoleDef {
@@ -195,8 +197,17 @@ pub fn is_admin_role(code: &str) -> bool {
 
 /// Permissions that belong to one admin role only and must never be granted to business roles
 /// (separation of duties: the auditor alone reads the audit trail, and so on).
-pub const ADMIN_ONLY_PERMISSIONS: &[&str] =
-    &["account.manage", "account.grant", "account.unlock", "role.manage", "audit.read", "session.manage", "system.monitor", "job.manage"];
+pub const ADMIN_ONLY_PERMISSIONS: &[&str] = &[
+    "account.manage",
+    "account.grant",
+    "account.unlock",
+    "role.manage",
+    "audit.read",
+    "session.manage",
+    "system.monitor",
+    "job.manage",
+    "param.manage",
+];
 
 /// Permissions that read enterprise data, which none of the three admin roles may hold.
 pub const BUSINESS_DATA_PERMISSIONS: &[&str] = &[

@@ -50,10 +50,7 @@ impl Checks {
 
     pub fn opt_email(&mut self, field: &str, value: Option<&str>) {
         if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            let ok = v.len() <= 254
-                && v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
-                && !v.chars().any(char::is_whitespace);
-            if !ok {
+            if !is_email(v) {
                 self.add(field, "email.invalid");
             }
         }
@@ -77,6 +74,12 @@ impl Checks {
     pub fn finish(self) -> Result<(), Error> {
         if self.errors.is_empty() { Ok(()) } else { Err(Error::validation(self.errors)) }
     }
+}
+
+pub fn is_email(v: &str) -> bool {
+    v.len() <= 254
+        && v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+        && !v.chars().any(char::is_whitespace)
 }
 
 pub fn is_phone(v: &str) -> bool {

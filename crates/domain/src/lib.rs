@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod error;
 pub mod ident;
 pub mod messages;
+pub mod params;
 pub mod requests;
 pub mod scope;
 pub mod totp;

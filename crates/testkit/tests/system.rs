@@ -79,3 +79,41 @@ both!(jobs_are_listed_paused_resumed_and_retried, |app| {
     // the security admin sees sessions, not jobs
     assert_eq!(app.get(&app.login("secadmin").await, "/api/jobs").await.0, StatusCode::FORBIDDEN);
 });
+
+both!(parameters_are_typed_bounded_by_the_baseline_and_applied, |app| {
+    let admin = app.login("sysadmin").await;
+    let (s, list) = app.get(&admin, "/api/parameters").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let idle = list.as_array().unwrap().iter().find(|p| p["key"] == "session.idle_minutes").unwrap().clone();
+    assert_eq!((idle["value"].as_str(), idle["max"].as_i64()), (Some("30"), Some(30)));
+    // beyond the security floor: refused with the reason
+    let (s, v) = app.put(&admin, "/api/parameters/session.idle_minutes", json!({"value": "120"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["code"], "param.security_floor");
+    assert!(v["fields"][0]["message"].as_str().unwrap().contains("30 分钟"), "{v}");
+    // a shorter idle timeout applies at once: a session idle for 11 minutes has ended
+    let (s, v) = app.put(&admin, "/api/parameters/session.idle_minutes", json!({"value": "10"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let user = app.login("zhangwei").await;
+    assert_eq!(app.get(&user, "/api/me").await.0, StatusCode::OK);
+    app.clock.advance_secs(11 * 60);
+    assert_eq!(app.get(&user, "/api/me").await.0, StatusCode::UNAUTHORIZED);
+    // a secret is stored but never shown back, nor written to the audit trail
+    let admin = app.login("sysadmin").await;
+    let (s, v) = app.put(&admin, "/api/parameters/smtp.password", json!({"value": "s3cret-Pa55"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["set"].as_bool(), v["value"].is_null()), (Some(true), true));
+    let (_, list) = app.get(&admin, "/api/parameters").await;
+    assert!(!list.to_string().contains("s3cret"));
+    let aud = app.login("auditor").await;
+    let (_, rows) = app.get(&aud, "/api/audit?action=param.").await;
+    assert_eq!(rows["items"].as_array().unwrap().len(), 2, "{rows}");
+    assert!(!rows.to_string().contains("s3cret"));
+    // the near-due days are the calendar settings' own
+    let (s, _) = app.put(&admin, "/api/parameters/request.near_due_days", json!({"value": "4"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let mgr = app.login("zhangjiang").await;
+    let (_, cs) = app.get(&mgr, "/api/calendar/settings").await;
+    assert_eq!(cs["near_due_days"], 4, "{cs}");
+    assert_eq!(app.get(&mgr, "/api/parameters").await.0, StatusCode::FORBIDDEN);
+});
