@@ -12,6 +12,7 @@ pub mod context;
 pub mod duty;
 pub mod error;
 pub mod extract;
+pub mod notice;
 pub mod org;
 pub mod params;
 pub mod passwords;
@@ -171,6 +172,13 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(system::end_many))
         .routes(routes!(system::status))
         .routes(routes!(system::jobs))
+        .routes(routes!(notice::mine, notice::create))
+        .routes(routes!(notice::manage))
+        .routes(routes!(notice::mark_read))
+        .routes(routes!(notice::update))
+        .routes(routes!(notice::publish))
+        .routes(routes!(notice::withdraw))
+        .routes(routes!(notice::receipts))
         .routes(routes!(params::list))
         .routes(routes!(params::update))
         .routes(routes!(system::retry))

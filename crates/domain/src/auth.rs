@@ -42,6 +42,7 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission { code: "system.monitor", name_zh: "查看服务监控", name_en: "View the server monitor" },
     Permission { code: "job.manage", name_zh: "重试和暂停后台任务", name_en: "Retry and pause background jobs" },
     Permission { code: "param.manage", name_zh: "修改系统参数", name_en: "Change system parameters" },
+    Permission { code: "notice.manage", name_zh: "发布通知公告", name_en: "Publish notices" },
     Permission { code: "policy.read", name_zh: "查看政策库和政策匹配", name_en: "View policies and matches" },
     Permission { code: "policy.manage", name_zh: "维护政策和申报条件", name_en: "Maintain policies and their criteria" },
 ];
@@ -106,6 +107,7 @@ pub const ROLES: &[RoleDef] = &[
             "system.monitor",
             "job.manage",
             "param.manage",
+            "notice.manage",
         ],
     },
     RoleDef {
@@ -133,6 +135,7 @@ pub const ROLES: &[RoleDef] = &[
             "request.approve",
             "policy.read",
             "policy.manage",
+            "notice.manage",
         ],
     },
     RoleDef {

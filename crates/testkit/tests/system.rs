@@ -117,3 +117,58 @@ both!(parameters_are_typed_bounded_by_the_baseline_and_applied, |app| {
     assert_eq!(cs["near_due_days"], 4, "{cs}");
     assert_eq!(app.get(&mgr, "/api/parameters").await.0, StatusCode::FORBIDDEN);
 });
+
+both!(notices_reach_their_audience_and_record_who_read_them, |app| {
+    let leader = app.login("leader").await;
+    let zj = app.id_by_name(&leader, "stations", "张江科学城服务直通站").await;
+    // bad input names the fields
+    let (s, v) = app.post(&leader, "/api/notices", json!({"title": "", "body": "x", "audience": "everyone", "roles": ["king"]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = zt_testkit::field_codes(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["title", "audience", "roles"], "{v}");
+    // one for Zhangjiang's specialists, one for the portal
+    let (s, staff) = app
+        .post(&leader, "/api/notices", json!({"title": "本周窗口值班调整", "body": "请各位专员查看新的排班。", "audience": "staff", "roles": ["specialist"], "station_id": zj, "pinned": true}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{staff}");
+    let (_, portal) = app
+        .post(
+            &leader,
+            "/api/notices",
+            json!({"title": "高新技术企业申报开始", "body": "请符合条件的企业于月底前申报。", "audience": "portal"}),
+        )
+        .await;
+    // drafts reach nobody
+    let spec = app.login("zhangwei").await;
+    assert_eq!(app.get(&spec, "/api/notices").await.1, json!([]));
+    for n in [&staff, &portal] {
+        let (s, v) =
+            app.post(&leader, &format!("/api/notices/{}/publish", n["id"].as_str().unwrap()), json!({"version": n["version"]})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let titles = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(titles(&app.get(&spec, "/api/notices").await.1), vec!["本周窗口值班调整"]);
+    // not a specialist, another station, an enterprise: each sees what is theirs
+    assert_eq!(titles(&app.get(&app.login("zhangjiang").await, "/api/notices").await.1), Vec::<String>::new());
+    assert_eq!(titles(&app.get(&app.login("zhaolei").await, "/api/notices").await.1), Vec::<String>::new());
+    let ent = app.login("qiye").await;
+    assert_eq!(titles(&app.get(&ent, "/api/notices").await.1), vec!["高新技术企业申报开始"]);
+    // read receipts, once each; a notice not addressed to the reader is a 404
+    let sid = staff["id"].as_str().unwrap();
+    assert_eq!(app.post(&spec, &format!("/api/notices/{sid}/read"), json!({})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(app.post(&spec, &format!("/api/notices/{sid}/read"), json!({})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(app.post(&ent, &format!("/api/notices/{sid}/read"), json!({})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&spec, "/api/notices").await.1[0]["read"], true);
+    let (_, r) = app.get(&leader, &format!("/api/notices/{sid}/receipts")).await;
+    assert_eq!(r.as_array().unwrap().len(), 1);
+    assert_eq!(r[0]["username"], "zhangwei");
+    let (_, m) = app.get(&leader, "/api/notices/manage").await;
+    assert_eq!(m.as_array().unwrap().iter().find(|n| n["id"] == sid).unwrap()["read_count"], 1);
+    // a window that has ended hides it
+    let (_, cur) = app.get(&leader, "/api/notices/manage").await;
+    let v = cur.as_array().unwrap().iter().find(|n| n["id"] == sid).unwrap()["version"].clone();
+    let (s, _) = app.patch(&leader, &format!("/api/notices/{sid}"), json!({"publish_to": "2020-01-01T00:00:00Z", "version": v})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.get(&spec, "/api/notices").await.1, json!([]));
+    assert_eq!(app.post(&spec, "/api/notices", json!({"title": "x", "body": "y"})).await.0, StatusCode::FORBIDDEN);
+});
