@@ -1123,3 +1123,199 @@ pub async fn run_job(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error>
     }
     tx.commit().await
 }
+
+// ------------------------------------------------------------------ targeted push
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushInput {
+    /// eligible (default) · eligible_and_near
+    pub target: Option<String>,
+    /// A note from the station, above the policy's summary.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushView {
+    #[serde(flatten)]
+    pub push: zt_db::push::Push,
+    pub sent: usize,
+    pub failed: usize,
+    pub read: usize,
+}
+
+async fn push_view(tx: &mut Tx, p: zt_db::push::Push) -> Result<PushView, Error> {
+    let d = zt_db::push::deliveries(tx, p.id).await?;
+    let count = |s: &str| d.iter().filter(|x| x.status == s).count();
+    Ok(PushView { sent: count("sent") + count("read"), failed: count("failed"), read: count("read"), push: p })
+}
+
+/// Sends a live policy to the enterprises it matches (or nearly matches) through the portal
+/// inbox, as a background job: an enterprise gets one message per push, however often the job
+/// runs.
+#[utoipa::path(post, path = "/api/policies/{id}/push", tag = "policy", params(("id" = Uuid, Path)), request_body = PushInput,
+    responses((status = 202, body = PushView), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn push(
+    State(st): State<AppState>,
+    Authed(s): Authed,
+    Id(id): Id,
+    Body(i): Body<PushInput>,
+) -> ApiResult<(StatusCode, Json<PushView>)> {
+    let mut tx = st.db.write().await?;
+    let p = visible(&mut tx, &s.actor, id).await?;
+    s.actor.require("policy.manage")?;
+    let target = i.target.unwrap_or_else(|| "eligible".into());
+    let message = i.message.unwrap_or_default().trim().to_string();
+    let mut c = Checks::new();
+    one_of(&mut c, "target", &target, &["eligible", "eligible_and_near"]);
+    c.opt_text("message", Some(&message), 1000);
+    c.finish()?;
+    if p.status != "published" || repo::live(&mut tx, p.bureau_id, st.today()).await?.iter().all(|l| l.id != p.id) {
+        return Err(Error::conflict("policy.not_live").into());
+    }
+    let push_id = Uuid::now_v7();
+    let job = zt_db::jobs::enqueue(&mut tx, "policy.push", &json!({"push": push_id}), Some(s.actor.account_id), st.now()).await?;
+    let row = zt_db::push::Push {
+        id: push_id,
+        policy_id: p.id,
+        target,
+        message,
+        status: "queued".into(),
+        job_id: Some(job),
+        created_by: Some(s.actor.account_id),
+        created_by_name: s.actor.display_name.clone(),
+        created_at: st.now(),
+        finished_at: None,
+    };
+    zt_db::push::insert_push(&mut tx, &row).await?;
+    record(
+        &mut tx,
+        &st,
+        &s.actor,
+        "policy.push",
+        "policy",
+        Some(p.id.to_string()),
+        format!("推送政策 {}（{}）", p.title, row.target),
+        json!({"push": push_id}),
+    )
+    .await?;
+    let v = push_view(&mut tx, row).await?;
+    tx.commit().await?;
+    st.jobs_notify.notify_one();
+    Ok((StatusCode::ACCEPTED, Json(v)))
+}
+
+#[utoipa::path(get, path = "/api/policies/{id}/pushes", tag = "policy", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<PushView>)))]
+pub async fn pushes(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<Vec<PushView>>> {
+    let mut tx = st.db.read().await?;
+    let p = visible(&mut tx, &s.actor, id).await?;
+    let mut out = Vec::new();
+    for row in zt_db::push::pushes(&mut tx, p.id).await? {
+        out.push(push_view(&mut tx, row).await?);
+    }
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    #[serde(flatten)]
+    pub delivery: zt_db::push::Delivery,
+    pub enterprise_name: String,
+    pub uscc: String,
+}
+
+/// A push's deliveries, one per enterprise: sent, failed (with the reason) or read.
+#[utoipa::path(get, path = "/api/pushes/{id}/deliveries", tag = "policy", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<DeliveryView>)))]
+pub async fn deliveries(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<Vec<DeliveryView>>> {
+    let mut tx = st.db.read().await?;
+    let push = zt_db::push::push(&mut tx, id).await?;
+    visible(&mut tx, &s.actor, push.policy_id).await?;
+    s.actor.require("enterprise.read")?;
+    let mut out = Vec::new();
+    for d in zt_db::push::deliveries(&mut tx, id).await? {
+        let e = archive_repo::get_unscoped(&mut tx, d.enterprise_id).await?.ok_or_else(Error::not_found)?;
+        out.push(DeliveryView { delivery: d, enterprise_name: e.name, uscc: e.uscc });
+    }
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
+/// Runs a `policy.push` job: every target enterprise not yet reached gets one inbox message and
+/// one delivery record, a batch per transaction; a rerun after a crash skips those reached.
+pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error> {
+    let payload: Json_ = serde_json::from_str(&job.payload).map_err(|e| Error::internal(e.to_string()))?;
+    let push_id = payload["push"].as_str().and_then(|p| p.parse::<Uuid>().ok()).ok_or_else(|| Error::internal("push job without push"))?;
+    let today = st.today();
+    let mut tx = st.db.read().await?;
+    let push = zt_db::push::push(&mut tx, push_id).await?;
+    let p = repo::get_unscoped(&mut tx, push.policy_id).await?;
+    let compiled = compiled_policy(&mut tx, &p, today).await?;
+    let facts = repo::facts(&mut tx, &Scope::Bureau { bureau: p.bureau_id }, None, today).await?;
+    let done: std::collections::HashSet<Uuid> = zt_db::push::delivered_to(&mut tx, push_id).await?.into_iter().collect();
+    tx.commit().await?;
+    let mut targets = Vec::new();
+    if let Some((schema, compiled)) = compiled {
+        let w = wording(&compiled, Lang::Zh);
+        for f in &facts {
+            if done.contains(&f.id) {
+                continue;
+            }
+            let r = explain_with(&compiled, &w, &row_of(&schema, f)).remove(0);
+            let near = push.target == "eligible_and_near" && r.near_miss;
+            if r.verdict == "eligible" || near {
+                let gaps: Vec<String> = r.conditions.iter().filter_map(|c| c.gap.clone()).collect();
+                targets.push((f.id, near, gaps));
+            }
+        }
+    }
+    for batch in targets.chunks(500) {
+        let mut tx = st.db.write().await?;
+        let now = st.now();
+        for (e, near, gaps) in batch {
+            let lead = if *near {
+                format!("贵企业差一点符合申报条件：{}。", gaps.join("；"))
+            } else {
+                "贵企业符合申报条件。".to_string()
+            };
+            let body = [push.message.as_str(), lead.as_str(), p.summary.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let m = zt_db::push::InboxMessage {
+                id: Uuid::now_v7(),
+                enterprise_id: *e,
+                kind: "policy_push".into(),
+                title: format!("政策推送：{}", p.title),
+                body,
+                ref_type: "policy".into(),
+                ref_id: Some(p.id.to_string()),
+                created_at: now,
+                read_at: None,
+                read_by: None,
+            };
+            zt_db::push::insert_message(&mut tx, &m).await?;
+            zt_db::push::insert_delivery(
+                &mut tx,
+                &zt_db::push::Delivery {
+                    push_id,
+                    enterprise_id: *e,
+                    channel: "inapp".into(),
+                    status: "sent".into(),
+                    error: None,
+                    message_id: Some(m.id),
+                    sent_at: Some(now),
+                    read_at: None,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    let mut tx = st.db.write().await?;
+    zt_db::push::finish_push(&mut tx, push_id, st.now()).await?;
+    zt_db::jobs::finish(&mut tx, job.id, &json!({"sent": targets.len()}), st.now()).await?;
+    tx.commit().await
+}

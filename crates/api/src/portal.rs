@@ -219,6 +219,28 @@ pub async fn policies(
     Ok(Json(out))
 }
 
+/// The enterprise's inbox: policy pushes and other messages, newest first.
+#[utoipa::path(get, path = "/api/portal/inbox", tag = "portal", responses((status = 200, body = Vec<zt_db::push::InboxMessage>)))]
+pub async fn inbox(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Json<Vec<zt_db::push::InboxMessage>>> {
+    let mut tx = st.db.read().await?;
+    let (e, _) = mine(&mut tx, &s.actor).await?;
+    let v = zt_db::push::inbox(&mut tx, e.id).await?;
+    tx.commit().await?;
+    Ok(Json(v))
+}
+
+/// Marks a message read (the push's delivery becomes `read`).
+#[utoipa::path(post, path = "/api/portal/inbox/{id}/read", tag = "portal", params(("id" = Uuid, Path)), responses((status = 204)))]
+pub async fn read_message(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<StatusCode> {
+    let mut tx = st.db.write().await?;
+    let (e, _) = mine(&mut tx, &s.actor).await?;
+    if !zt_db::push::read_message(&mut tx, e.id, id, s.actor.account_id, st.now()).await? {
+        return Err(Error::not_found().into());
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ------------------------------------------------------------------ portal accounts (staff)
 
 #[derive(Debug, Serialize, ToSchema)]

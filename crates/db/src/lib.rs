@@ -14,6 +14,7 @@ pub mod notice;
 pub mod org;
 pub mod policy;
 pub mod portal;
+pub mod push;
 pub mod requests;
 pub mod schema;
 pub mod search;

@@ -92,6 +92,11 @@ pub async fn get(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<PolicyRow, Erro
     tx.one(&s).await
 }
 
+/// One policy whatever the scope (background jobs).
+pub async fn get_unscoped(tx: &mut Tx, id: Uuid) -> Result<PolicyRow, Error> {
+    tx.one(&Sql::new("SELECT * FROM policy WHERE id = $1").bind(id)).await
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
     pub q: Option<String>,

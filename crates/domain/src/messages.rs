@@ -89,6 +89,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rule.value_type", "取值与字段类型不符：{detail}", "The value does not fit the field: {detail}"),
     ("rule.param_unknown", "没有这个参数：{detail}", "No such parameter: {detail}"),
     ("rule.param_undated", "参数在评估日期没有生效的取值：{detail}", "The parameter has no value in force then: {detail}"),
+    ("policy.not_live", "政策未发布或不在有效期内，不能推送", "The policy is not published or not in force; it cannot be pushed"),
     ("policy.no_rule", "政策还没有申报条件，不能发布或匹配", "The policy has no criteria yet; it cannot be published or matched"),
     ("policy.expires_before_effective", "失效日期早于生效日期", "The expiry date is before the effective date"),
     ("policy.tags", "标签最多 20 个，每个不超过 20 字", "At most 20 tags of at most 20 characters"),

@@ -237,3 +237,54 @@ both!(the_nightly_run_matches_every_policy_without_anyone, |app| {
     }
     assert!(seen, "the nightly run wrote the match to the timeline");
 });
+
+both!(a_push_reaches_each_matching_enterprise_once, |app| {
+    let leader = app.login("leader").await;
+    // a published policy the portal's enterprise qualifies for: anything with a granted patent
+    let (_, p) = app.post(&leader, "/api/policies", json!({"title": "企业服务专递测试政策", "level": "district"})).await;
+    let pid = p["id"].as_str().unwrap().to_string();
+    let rule = json!({"all": [{"id": "any", "field": "founded_on", "op": "exists"}]});
+    let (_, p) = app.put(&leader, &format!("/api/policies/{pid}/rule"), json!({"rule": rule, "version": p["version"]})).await;
+    // a draft cannot be pushed
+    let (s, v) = app.post(&leader, &format!("/api/policies/{pid}/push"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let (s, p) = app.post(&leader, &format!("/api/policies/{pid}/publish"), json!({"version": p["version"]})).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let (_, m) = app.get(&leader, &format!("/api/policies/{pid}/matches?verdict=eligible&page_size=1")).await;
+    let eligible = m["eligible"].as_u64().unwrap();
+    assert!(eligible > 0);
+
+    let (s, push) = app.post(&leader, &format!("/api/policies/{pid}/push"), json!({"message": "请有意向的企业联系服务专员。"})).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{push}");
+    let push_id = push["id"].as_str().unwrap().to_string();
+    // the worker sends it
+    let mut done = serde_json::Value::Null;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let (_, list) = app.get(&leader, &format!("/api/policies/{pid}/pushes")).await;
+        if list[0]["status"] == "done" {
+            done = list[0].clone();
+            break;
+        }
+    }
+    assert_eq!(done["sent"].as_u64(), Some(eligible), "{done}");
+    // run the job again: nobody gets a second message
+    app.exec_sql(&format!("UPDATE job SET status = 'queued', attempts = 0 WHERE kind = 'policy.push'")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (_, d) = app.get(&leader, &format!("/api/pushes/{push_id}/deliveries")).await;
+    assert_eq!(d.as_array().unwrap().len() as u64, eligible);
+
+    // the portal's enterprise has it once in its inbox, and reading it shows on the delivery
+    let portal = app.login("qiye").await;
+    let (_, inbox) = app.get(&portal, "/api/portal/inbox").await;
+    let mine: Vec<&serde_json::Value> = inbox.as_array().unwrap().iter().filter(|m| m["ref_id"] == pid.as_str()).collect();
+    assert_eq!(mine.len(), 1, "{inbox}");
+    assert!(mine[0]["body"].as_str().unwrap().contains("请有意向的企业联系服务专员"));
+    let mid = mine[0]["id"].as_str().unwrap();
+    assert_eq!(app.post(&portal, &format!("/api/portal/inbox/{mid}/read"), json!({})).await.0, StatusCode::NO_CONTENT);
+    let (_, d) = app.get(&leader, &format!("/api/pushes/{push_id}/deliveries")).await;
+    assert_eq!(d.as_array().unwrap().iter().filter(|x| x["status"] == "read").count(), 1);
+    // another enterprise's message is a 404
+    let other = app.login("zhangwei").await;
+    assert_eq!(app.post(&other, &format!("/api/portal/inbox/{mid}/read"), json!({})).await.0, StatusCode::FORBIDDEN);
+});
