@@ -12,6 +12,7 @@ pub mod context;
 pub mod duty;
 pub mod error;
 pub mod extract;
+pub mod newsletter;
 pub mod notice;
 pub mod org;
 pub mod params;
@@ -198,6 +199,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(policy::push))
         .routes(routes!(policy::pushes))
         .routes(routes!(policy::deliveries))
+        .routes(routes!(newsletter::list, newsletter::create))
+        .routes(routes!(newsletter::get, newsletter::update))
+        .routes(routes!(newsletter::send))
+        .routes(routes!(newsletter::portal_archive))
         .routes(routes!(portal::inbox))
         .routes(routes!(portal::read_message))
         .routes(routes!(portal::upload))

@@ -41,6 +41,7 @@ pub async fn run_one(st: &AppState, me: &str) -> Result<bool, Error> {
         "enterprise.import" => zt_api::archive_io::run_import(st, &job).await,
         "policy.match_all" => zt_api::policy::run_job(st, &job).await,
         "policy.push" => zt_api::policy::run_push(st, &job).await,
+        "newsletter.send" => zt_api::newsletter::run_send(st, &job).await,
         other => Err(Error::internal(format!("unknown job kind {other}"))),
     };
     if let Err(e) = outcome {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod duty;
 pub mod jobs;
 pub mod meta;
+pub mod newsletter;
 pub mod notice;
 pub mod org;
 pub mod policy;

@@ -63,6 +63,7 @@ pub async fn read_message(tx: &mut Tx, enterprise: Uuid, id: Uuid, by: Uuid, at:
         .await?;
     if n == 1 {
         tx.exec(&Sql::new("UPDATE push_delivery SET status = 'read', read_at = $1 WHERE message_id = $2").bind(at).bind(id)).await?;
+        tx.exec(&Sql::new("UPDATE newsletter_delivery SET status = 'read', read_at = $1 WHERE message_id = $2").bind(at).bind(id)).await?;
     }
     tx.exists(&Sql::new("SELECT count(*) FROM inbox_message WHERE id = $1 AND enterprise_id = $2").bind(id).bind(enterprise)).await
 }

@@ -90,6 +90,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rule.param_unknown", "没有这个参数：{detail}", "No such parameter: {detail}"),
     ("rule.param_undated", "参数在评估日期没有生效的取值：{detail}", "The parameter has no value in force then: {detail}"),
     ("policy.not_live", "政策未发布或不在有效期内，不能推送", "The policy is not published or not in force; it cannot be pushed"),
+    ("newsletter.items", "每期须有 1 到 30 条内容", "An issue needs 1 to 30 items"),
+    ("newsletter.sent", "这一期已经发送，不能再修改或重发", "This issue has been sent; it cannot be changed or sent again"),
     ("policy.no_rule", "政策还没有申报条件，不能发布或匹配", "The policy has no criteria yet; it cannot be published or matched"),
     ("policy.expires_before_effective", "失效日期早于生效日期", "The expiry date is before the effective date"),
     ("policy.tags", "标签最多 20 个，每个不超过 20 字", "At most 20 tags of at most 20 characters"),

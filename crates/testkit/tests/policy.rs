@@ -288,3 +288,61 @@ both!(a_push_reaches_each_matching_enterprise_once, |app| {
     let other = app.login("zhangwei").await;
     assert_eq!(app.post(&other, &format!("/api/portal/inbox/{mid}/read"), json!({})).await.0, StatusCode::FORBIDDEN);
 });
+
+both!(a_newsletter_issue_reaches_its_list_once_and_stays_in_the_archive, |app| {
+    let leader = app.login("leader").await;
+    let zj = app.id_by_name(&leader, "stations", "张江科学城服务直通站").await;
+    let (_, policies) = app.get(&leader, "/api/policies?status=published&page_size=2").await;
+    let p0 = policies["items"][0].clone();
+    // bad items are named
+    let (s, v) = app.post(&leader, "/api/newsletters", json!({"issue_no": "2026年第12期", "title": "十二月政策", "items": [{"kind": "policy", "title": "x"}, {"kind": "gossip", "title": ""}]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = field_codes(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["items[0].policy_id", "items[1].kind", "items[1].title"], "{v}");
+    let (s, n) = app
+        .post(
+            &leader,
+            "/api/newsletters",
+            json!({"issue_no": "2026年第12期", "title": "十二月政策速递", "intro": "本期汇总近期可申报政策。",
+                   "items": [{"kind": "policy", "policy_id": p0["id"], "title": p0["title"], "body": "符合条件的企业请于月底前申报。"},
+                             {"kind": "news", "title": "张江科学城举办专利运营沙龙", "body": "12 月 10 日下午，欢迎报名。"}],
+                   "audience": {"station_id": zj}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    let id = n["id"].as_str().unwrap().to_string();
+    // the portal's archive holds sent issues only
+    let portal = app.login("qiye").await;
+    assert_eq!(app.get(&portal, "/api/portal/newsletters").await.1, json!([]));
+    let (s, n) = app.post(&leader, &format!("/api/newsletters/{id}/send"), json!({"version": n["version"]})).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{n}");
+    let mut sent = serde_json::Value::Null;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let (_, v) = app.get(&leader, &format!("/api/newsletters/{id}")).await;
+        if v["status"] == "sent" {
+            sent = v;
+            break;
+        }
+    }
+    // every Zhangjiang enterprise, and no other
+    let (_, zj_list) = app.get(&app.login("zhangjiang").await, "/api/enterprises?page_size=1").await;
+    assert_eq!(sent["sent"], zj_list["total"], "{sent}");
+    // sent issues cannot be sent again; reruns reach nobody twice
+    let (s, _) = app.post(&leader, &format!("/api/newsletters/{id}/send"), json!({"version": sent["version"]})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    app.exec_sql("UPDATE job SET status = 'queued', attempts = 0 WHERE kind = 'newsletter.send'").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (_, again) = app.get(&leader, &format!("/api/newsletters/{id}")).await;
+    assert_eq!(again["sent"], sent["sent"]);
+    // the enterprise reads it: an open is counted; the archive has it
+    let (_, inbox) = app.get(&portal, "/api/portal/inbox").await;
+    let msg = inbox.as_array().unwrap().iter().find(|m| m["ref_id"] == id.as_str()).expect("in the inbox").clone();
+    assert!(msg["body"].as_str().unwrap().contains("【资讯】张江科学城举办专利运营沙龙"));
+    app.post(&portal, &format!("/api/portal/inbox/{}/read", msg["id"].as_str().unwrap()), json!({})).await;
+    let (_, v) = app.get(&leader, &format!("/api/newsletters/{id}")).await;
+    assert_eq!(v["read"], 1);
+    let (_, archive) = app.get(&portal, "/api/portal/newsletters").await;
+    assert_eq!(archive[0]["issue_no"], "2026年第12期");
+    assert_eq!(archive[0]["items"].as_array().unwrap().len(), 2);
+});
