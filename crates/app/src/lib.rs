@@ -149,6 +149,9 @@ impl Application {
         if let Err(e) = zt_api::params::load_security(&state).await {
             tracing::warn!(error = %e, "reading the security parameters; the configured ones apply");
         }
+        if let Err(e) = zt_api::policy::ensure_nightly(&state).await {
+            tracing::error!(error = %e, "scheduling the nightly policy run");
+        }
         let router = build_router(state.clone());
         Ok(Application { listener, router, state, port })
     }

@@ -12,9 +12,7 @@ fn worker_id() -> String {
 
 pub async fn run(st: AppState) {
     let me = worker_id();
-    if let Err(e) = zt_api::policy::ensure_nightly(&st).await {
-        tracing::error!(error = %e, "scheduling the nightly policy run");
-    }
+
     loop {
         match run_one(&st, &me).await {
             Ok(true) => continue,

@@ -62,9 +62,7 @@ pub async fn insert(tx: &mut Tx, n: &Newsletter) -> Result<(), Error> {
 }
 
 pub async fn save(tx: &mut Tx, n: &Newsletter, expected: i64) -> Result<(), Error> {
-    let cols: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
-    let set: Vec<(&str, Arg)> = cols.into_iter().zip(values(n)).filter(|(c, _)| !matches!(*c, "id" | "bureau_id" | "created_at")).collect();
-    tx.update_row("newsletter", n.id, expected, set).await
+    tx.save_row("newsletter", COLUMNS, values(n), n.id, expected, &["id", "bureau_id", "created_at"]).await
 }
 
 pub async fn get(tx: &mut Tx, bureau: Option<Uuid>, id: Uuid) -> Result<Newsletter, Error> {

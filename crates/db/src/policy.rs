@@ -72,9 +72,7 @@ pub async fn insert(tx: &mut Tx, p: &PolicyRow) -> Result<(), Error> {
 }
 
 pub async fn save(tx: &mut Tx, p: &PolicyRow, expected: i64) -> Result<(), Error> {
-    let cols: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
-    let set: Vec<(&str, Arg)> = cols.into_iter().zip(values(p)).filter(|(c, _)| !matches!(*c, "id" | "bureau_id" | "created_at")).collect();
-    tx.update_row("policy", p.id, expected, set).await
+    tx.save_row("policy", COLUMNS, values(p), p.id, expected, &["id", "bureau_id", "created_at"]).await
 }
 
 /// Policies are the bureau's: every account of the bureau (station, department) sees them.

@@ -120,10 +120,7 @@ pub async fn insert_many(tx: &mut Tx, rows: &[RequestRow]) -> Result<(), Error> 
 
 /// Writes every column but the identity; exactly one row at `expected` version, else 409.
 pub async fn save(tx: &mut Tx, r: &RequestRow, expected: i64) -> Result<(), Error> {
-    let cols: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
-    let vals = values(r);
-    let set: Vec<(&str, Arg)> = cols.into_iter().zip(vals).filter(|(c, _)| !matches!(*c, "id" | "number" | "created_at")).collect();
-    tx.update_row("service_request", r.id, expected, set).await
+    tx.save_row("service_request", COLUMNS, values(r), r.id, expected, &["id", "number", "created_at"]).await
 }
 
 /// What the scope may see: a station its own, a bureau all of its stations', a department the

@@ -147,6 +147,21 @@ impl Tx {
 impl Tx {
     /// `UPDATE table SET col = value, … WHERE id = $id AND version = $expected`: exactly one row,
     /// or 409 `conflict.version` (someone else changed it first).
+    /// `update_row` from a table's column list and one row's values in the same order, leaving
+    /// the `fixed` columns (id, creation) as they are.
+    pub async fn save_row(
+        &mut self,
+        table: &str,
+        columns: &str,
+        values: Vec<Arg>,
+        id: Uuid,
+        expected: i64,
+        fixed: &[&str],
+    ) -> Result<(), Error> {
+        let set: Vec<(&str, Arg)> = columns.split(',').map(str::trim).zip(values).filter(|(c, _)| !fixed.contains(c)).collect();
+        self.update_row(table, id, expected, set).await
+    }
+
     pub async fn update_row(&mut self, table: &str, id: Uuid, expected_version: i64, cols: Vec<(&str, Arg)>) -> Result<(), Error> {
         let mut s = Sql::new(&format!("UPDATE {table} SET "));
         for (i, (c, v)) in cols.into_iter().enumerate() {
