@@ -311,6 +311,39 @@ for (const locale of ['zh-CN', 'en']) {
     }
     await s.ctx.close()
   }
+  if (want('policies')) {
+    // The policy library (政策服务): list, criteria in words, matches, the rule builder with its
+    // live preview and an enterprise test, and an enterprise's 可享政策.
+    const { ctx, page } = await session(locale, 'zhangjiang')
+    await page.goto(base + '/policies')
+    await page.getByTestId('pol-title').first().waitFor()
+    await shot(page, `${L}-policies-list`)
+    const list = (await (await page.request.get(base + '/api/policies')).json()).items
+    const withParam = list.find((p) => p.document_no === '浦科经委〔2025〕12号') ?? list[0]
+    const withAny = list.find((p) => p.level === 'city') ?? list[0]
+    await page.goto(base + `/policies/${withParam.id}?tab=criteria`)
+    await page.getByTestId('crit-text').first().waitFor()
+    await shot(page, `${L}-policies-criteria`)
+    await page.goto(base + `/policies/${withAny.id}?tab=matches`)
+    await page.getByTestId('pol-match-name').first().waitFor()
+    await shot(page, `${L}-policies-matches`)
+    await page.getByTestId('pol-tab-near_miss').click()
+    await page.waitForTimeout(600)
+    await page.getByTestId('pol-match-table').scrollIntoViewIfNeeded()
+    await shot(page, `${L}-policies-matches-near`)
+    await page.goto(base + `/policies/${withParam.id}/rule`)
+    await page.getByTestId('rb-preview-summary').waitFor()
+    await page.getByTestId('rb-test-enterprise').click()
+    await page.locator('.el-select-dropdown__item:visible').first().click()
+    await page.getByTestId('rb-test-result').waitFor()
+    await shot(page, `${L}-policies-builder`)
+    const ent = (await (await page.request.get(base + '/api/enterprises', { params: { page_size: 1 } })).json()).items[0]
+    await page.goto(base + `/archive/${ent.id}?tab=policies`)
+    await page.getByTestId('ent-pol-row').first().waitFor()
+    await page.getByTestId('ent-pol-row').first().click()
+    await shot(page, `${L}-policies-enterprise-tab`)
+    await ctx.close()
+  }
   if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
     const { ctx, page } = await session(locale, process.env.ZT_SHOTS_SETUP_USER)
     await shot(page, `${L}-setup`)

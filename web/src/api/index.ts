@@ -39,10 +39,12 @@ import type {
 } from './types'
 import { calendarApi, catalogApi, requestsApi } from './requests'
 import { attachmentsApi, portalAccountsApi, portalApi } from './portal'
+import { policiesApi } from './policies'
 
 export * from './types'
 export * from './requests'
 export * from './portal'
+export * from './policies'
 export { ApiError } from './http'
 
 type Create<T> = Omit<Partial<T>, 'id' | 'version' | 'created_at' | 'updated_at'>
@@ -145,6 +147,7 @@ export const api = {
   portal: portalApi,
   attachments: attachmentsApi,
   portalAccounts: portalAccountsApi,
+  policies: policiesApi,
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

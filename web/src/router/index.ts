@@ -123,6 +123,24 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/requests/RequestDetailView.vue'),
         meta: { title: 'req.detail.title', anyOf: ['request.read'], menu: '/requests' },
       },
+      {
+        path: 'policies',
+        name: 'policies',
+        component: () => import('@/views/policies/PolicyListView.vue'),
+        meta: { title: 'menu.policies', anyOf: ['policy.read'] },
+      },
+      {
+        path: 'policies/:id',
+        name: 'policy',
+        component: () => import('@/views/policies/PolicyDetailView.vue'),
+        meta: { title: 'pol.detail', anyOf: ['policy.read'], menu: '/policies' },
+      },
+      {
+        path: 'policies/:id/rule',
+        name: 'policy-rule',
+        component: () => import('@/views/policies/RuleBuilderView.vue'),
+        meta: { title: 'pol.builder.title', anyOf: ['policy.manage'], menu: '/policies' },
+      },
       { path: 'system/org', component: () => import('@/views/system/OrgView.vue'), meta: { title: 'menu.org', anyOf: ['org.read'] } },
       {
         path: 'system/accounts',

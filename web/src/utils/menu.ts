@@ -54,7 +54,7 @@ export const MENU: MenuItem[] = [
     ],
   },
   { path: '/visits', title: 'menu.visits', icon: 'ChatDotSquare', anyOf: business('visit.read', 'need.read'), comingSoon: true },
-  { path: '/policies', title: 'menu.policies', icon: 'Document', anyOf: business('policy.read'), comingSoon: true },
+  { path: '/policies', title: 'menu.policies', icon: 'Document', anyOf: ['policy.read'] },
   { path: '/resources', title: 'menu.resources', icon: 'Connection', anyOf: business('resource.read'), comingSoon: true },
   { path: '/chains', title: 'menu.chains', icon: 'Share', anyOf: business('chain.read'), comingSoon: true },
   { path: '/events', title: 'menu.events', icon: 'Calendar', anyOf: business('event.read'), comingSoon: true },

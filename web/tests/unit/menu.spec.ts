@@ -8,14 +8,15 @@ const PERMS: Record<string, string[]> = {
   auditor: ['audit.read'],
   bureau_leader: [
     'org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.export',
-    'catalog.read', 'catalog.manage', 'request.read', 'request.approve',
+    'catalog.read', 'catalog.manage', 'request.read', 'request.approve', 'policy.read', 'policy.manage',
   ],
   station_manager: [
     'org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.write',
-    'catalog.read', 'catalog.manage', 'request.read', 'request.intake', 'request.handle', 'request.approve',
+    'catalog.read', 'catalog.manage', 'request.read', 'request.intake', 'request.handle', 'request.approve', 'policy.read',
+    'policy.manage',
   ],
-  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write', 'catalog.read', 'request.read', 'request.intake', 'request.handle'],
-  department_handler: ['org.read', 'enterprise.read', 'catalog.read', 'request.read', 'request.handle'],
+  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write', 'catalog.read', 'request.read', 'request.intake', 'request.handle', 'policy.read'],
+  department_handler: ['org.read', 'enterprise.read', 'catalog.read', 'request.read', 'request.handle', 'policy.read'],
   enterprise_user: ['portal.use'],
 }
 
@@ -45,6 +46,13 @@ describe('permission-based menu', () => {
       expect(p).toContain('/system/accounts')
     }
     expect(paths(PERMS.system_admin)).not.toContain('/system/duty')
+  })
+
+  it('offers 政策服务 as a working page to policy.read holders only', () => {
+    for (const role of ['bureau_leader', 'station_manager', 'specialist', 'department_handler']) expect(paths(PERMS[role])).toContain('/policies')
+    for (const role of ['system_admin', 'security_admin', 'auditor', 'enterprise_user']) expect(paths(PERMS[role])).not.toContain('/policies')
+    expect(paths(['enterprise.read'])).not.toContain('/policies')
+    expect(leaves(MENU).find((i) => i.path === '/policies')?.comingSoon).toBeFalsy()
   })
 
   it('drops a group with no visible child', () => {
