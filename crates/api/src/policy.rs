@@ -780,7 +780,7 @@ struct MatchAll2 {
 fn reasons(r: &PolicyResult) -> Vec<String> {
     r.conditions
         .iter()
-        .filter(|c| c.outcome != "pass")
+        .filter(|c| c.relevant)
         .map(|c| match &c.gap {
             Some(g) => format!("{}（{g}）", c.text),
             None => c.text.clone(),
@@ -911,6 +911,8 @@ pub async fn export(
 pub struct EnterprisePolicy {
     pub policy_id: Uuid,
     pub title: String,
+    /// national · city · district · town
+    pub level: String,
     pub level_name: String,
     pub document_no: String,
     #[schema(value_type = Option<String>, format = Date)]
@@ -940,6 +942,7 @@ pub(crate) async fn for_enterprise(
             out.push(EnterprisePolicy {
                 policy_id: p.id,
                 level_name: level_zh(&p.level).into(),
+                level: p.level.clone(),
                 title: p.title,
                 document_no: p.document_no,
                 expires_on: p.expires_on,

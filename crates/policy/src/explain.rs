@@ -4,6 +4,7 @@
 
 use crate::date::whole_years;
 use crate::eval::{Outcome, Verdict, flips, outcome, verdict};
+use crate::rule::CNode;
 use crate::rule::{CCond, Cmp, Compiled, Op, Test};
 use crate::schema::{Field, FieldType};
 use crate::table::Val;
@@ -24,6 +25,9 @@ pub struct CondResult {
     pub text: String,
     /// How far a failed numeric condition is from passing.
     pub gap: Option<String>,
+    /// It stands between the enterprise and eligibility: a failed or undetermined condition
+    /// outside any group that is satisfied anyway (an alternative not taken is not a reason).
+    pub relevant: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -240,6 +244,24 @@ pub fn wording(c: &Compiled, lang: Lang) -> Wording {
     Wording { lang, conds }
 }
 
+/// Marks the conditions that keep `n` from coming out `want`.
+fn mark(n: &CNode, outs: &[Outcome], want: bool, rel: &mut [bool]) {
+    if let CNode::Leaf(i) = n {
+        let satisfied = if want { outs[*i] == Outcome::Pass } else { outs[*i] == Outcome::Fail };
+        rel[*i] = !satisfied;
+        return;
+    }
+    let v = verdict(n, outs);
+    if (want && v == Verdict::Eligible) || (!want && v == Verdict::NotEligible) {
+        return;
+    }
+    match n {
+        CNode::Leaf(_) => {}
+        CNode::All(cs) | CNode::Any(cs) => cs.iter().for_each(|c| mark(c, outs, want, rel)),
+        CNode::Not(c) => mark(c, outs, !want, rel),
+    }
+}
+
 /// One enterprise (a row in schema order) against every compiled policy.
 pub fn explain(c: &Compiled, row: &[Option<Val>], lang: Lang) -> Vec<PolicyResult> {
     explain_with(c, &wording(c, lang), row)
@@ -253,18 +275,25 @@ pub fn explain_with(c: &Compiled, w: &Wording, row: &[Option<Val>]) -> Vec<Polic
     let pred_out: Vec<Outcome> = c.preds.iter().map(|p| outcome(&p.test, row[p.field])).collect();
     let mut out = Vec::with_capacity(c.policies.len());
     let mut outs = Vec::new();
+    let mut rel: Vec<bool> = Vec::new();
     for (p, words) in c.policies.iter().zip(&w.conds) {
         outs.clear();
         outs.extend(p.conds.iter().map(|cc| pred_out[cc.pred]));
         let v = verdict(&p.root, &outs);
         let near = v == Verdict::NotEligible && matches!(flips(p, &p.root, &outs, true), 1 | 2);
+        rel.clear();
+        rel.resize(outs.len(), false);
+        if v != Verdict::Eligible {
+            mark(&p.root, &outs, true, &mut rel);
+        }
         let mut missing = Vec::new();
         let conditions = p
             .conds
             .iter()
             .zip(&outs)
             .zip(words)
-            .map(|((cc, o), (l, req))| {
+            .zip(&rel)
+            .map(|(((cc, o), (l, req)), relevant)| {
                 let f = &c.schema.fields[cc.field];
                 let mut t = String::with_capacity(l.len() + req.len() + 32);
                 t.push_str(l);
@@ -288,7 +317,7 @@ pub fn explain_with(c: &Compiled, w: &Wording, row: &[Option<Val>]) -> Vec<Polic
                     }
                 };
                 t.push_str(req);
-                CondResult { id: cc.id.clone(), outcome, text: t, gap: g }
+                CondResult { id: cc.id.clone(), outcome, text: t, gap: g, relevant: *relevant }
             })
             .collect();
         out.push(PolicyResult { id: p.id.clone(), title: p.title.clone(), verdict: v.code(), near_miss: near, conditions, missing });

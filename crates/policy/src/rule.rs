@@ -111,7 +111,8 @@ impl Op {
     pub fn applies_to(self, ty: &FieldType) -> bool {
         use Op::*;
         match ty {
-            FieldType::Int | FieldType::Float => matches!(self, Ge | Gt | Le | Lt | Eq | Ne | In | NotIn | Between | Exists),
+            FieldType::Int => matches!(self, Ge | Gt | Le | Lt | Eq | Ne | In | NotIn | Between | Exists),
+            FieldType::Float => matches!(self, Ge | Gt | Le | Lt | Eq | Ne | Between | Exists),
             FieldType::Bool => matches!(self, Eq | Ne | Exists),
             FieldType::Enum(_) => matches!(self, Eq | Ne | In | NotIn | Exists),
             FieldType::Date => matches!(self, Ge | Gt | Le | Lt | Eq | Ne | Between | Exists | YearsAgoGe | YearsAgoLt),
@@ -323,7 +324,7 @@ fn parse_node(v: &Json, path: &str, schema: &Schema, params: &Params, errs: &mut
         return Node::Cond(c);
     };
     let Some(op) = op.filter(|o| o.applies_to(&f.ty)) else {
-        errs.push(RuleError::new(path, "rule.op_invalid", format!("{op_text} on {} field {}", f.ty.name(), f.name)));
+        errs.push(RuleError::new(path, "rule.op_invalid", format!("{op_text} · {}（{}）", f.label_zh, f.ty.name())));
         return Node::Cond(c);
     };
     if op == Op::Exists {

@@ -247,3 +247,31 @@ fn csv_with_a_fields_file_loads_and_reports_bad_cells() {
     assert_eq!(e.len(), 4, "{e:?}");
     assert!(e[0].starts_with("line 2, column registered_capital"));
 }
+
+#[test]
+fn only_the_conditions_that_stand_in_the_way_are_reasons() {
+    let schema = synth::schema();
+    let rules = json!({"policies": [{"id": "P1", "title": "t", "rule": {"all": [
+        {"id": "patents", "field": "invention_patents", "op": ">=", "value": 2},
+        {"any": [
+            {"id": "revenue", "field": "revenue_last_year", "op": ">=", "value": 100},
+            {"id": "rd", "field": "rd_ratio_last_year", "op": ">=", "value": 3}
+        ]},
+        {"not": {"id": "hitech", "field": "labels", "op": "has", "value": "高新技术企业"}}
+    ]}}]});
+    let rs = RuleSet::from_json(&rules, &schema).unwrap();
+    let c = rs.compile(&schema, parse_day("2026-11-25").unwrap()).unwrap();
+    use zt_policy::Val::*;
+    let mut row = vec![None; 12];
+    row[2] = Some(Int(1));
+    row[4] = Some(Float(500.0));
+    row[5] = Some(Float(1.0));
+    row[11] = Some(Set(0b1));
+    let r = &explain(&c, &row, Lang::Zh)[0];
+    let relevant: Vec<&str> = r.conditions.iter().filter(|c| c.relevant).map(|c| &*c.id).collect();
+    // rd failed, but the any-group holds through revenue; holding 高新 is what the not forbids
+    assert_eq!(relevant, vec!["patents", "hitech"]);
+    row[2] = Some(Int(3));
+    row[11] = Some(Set(0));
+    assert!(explain(&c, &row, Lang::Zh)[0].conditions.iter().all(|c| !c.relevant), "eligible: no reasons");
+}
