@@ -299,7 +299,12 @@ async fn main() -> ExitCode {
             match r {
                 Ok(Some(a)) if a.is_demo && a.totp_enabled => {
                     let secret = match zt_app::load_data_key(&cli.data_dir).map(|k| zt_domain::crypto::Cipher::new(&k)) {
-                        Ok(c) => c.decrypt(a.totp_secret.as_deref().unwrap_or("")).unwrap_or_default(),
+                        Ok(c) => match c.decrypt(a.totp_secret.as_deref().unwrap_or("")) {
+                            Ok(secret) => secret,
+                            Err(_) => {
+                                return fail("the data key does not open this database's secrets; pass the server's --data-dir", 2);
+                            }
+                        },
                         Err(e) => return fail(e, 2),
                     };
                     let code = zt_domain::totp::code_at(&secret, SystemClock.now().as_second()).unwrap_or_default();

@@ -40,11 +40,13 @@ import type {
 import { calendarApi, catalogApi, requestsApi } from './requests'
 import { attachmentsApi, portalAccountsApi, portalApi } from './portal'
 import { policiesApi } from './policies'
+import { adminApi, noticesApi, portalExtraApi, pushApi } from './admin'
 
 export * from './types'
 export * from './requests'
 export * from './portal'
 export * from './policies'
+export * from './admin'
 export { ApiError } from './http'
 
 type Create<T> = Omit<Partial<T>, 'id' | 'version' | 'created_at' | 'updated_at'>
@@ -148,6 +150,10 @@ export const api = {
   attachments: attachmentsApi,
   portalAccounts: portalAccountsApi,
   policies: policiesApi,
+  admin: adminApi,
+  notices: noticesApi,
+  portalExtra: portalExtraApi,
+  push: pushApi,
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

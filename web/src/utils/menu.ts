@@ -39,6 +39,9 @@ export const MENU: MenuItem[] = [
       { path: '/portal', title: 'menu.portalHome', icon: 'HomeFilled', anyOf: portal, portal: true },
       { path: '/portal/items', title: 'menu.portalItems', icon: 'Notebook', anyOf: portal, portal: true },
       { path: '/portal/requests', title: 'menu.portalRequests', icon: 'Files', anyOf: portal, portal: true },
+      { path: '/portal/inbox', title: 'menu.portalInbox', icon: 'Message', anyOf: portal, portal: true },
+      { path: '/portal/policies', title: 'menu.portalPolicies', icon: 'Medal', anyOf: portal, portal: true },
+      { path: '/portal/newsletters', title: 'menu.portalNewsletters', icon: 'Reading', anyOf: portal, portal: true },
     ],
   },
   { path: '/dashboard', title: 'menu.dashboard', icon: 'Odometer' },
@@ -54,7 +57,14 @@ export const MENU: MenuItem[] = [
     ],
   },
   { path: '/visits', title: 'menu.visits', icon: 'ChatDotSquare', anyOf: business('visit.read', 'need.read'), comingSoon: true },
-  { path: '/policies', title: 'menu.policies', icon: 'Document', anyOf: ['policy.read'] },
+  {
+    title: 'menu.policies',
+    icon: 'Document',
+    children: [
+      { path: '/policies', title: 'menu.policyLibrary', icon: 'Document', anyOf: ['policy.read'] },
+      { path: '/newsletters', title: 'menu.newsletters', icon: 'Reading', anyOf: ['policy.read'] },
+    ],
+  },
   { path: '/resources', title: 'menu.resources', icon: 'Connection', anyOf: business('resource.read'), comingSoon: true },
   { path: '/chains', title: 'menu.chains', icon: 'Share', anyOf: business('chain.read'), comingSoon: true },
   { path: '/events', title: 'menu.events', icon: 'Calendar', anyOf: business('event.read'), comingSoon: true },
@@ -72,7 +82,14 @@ export const MENU: MenuItem[] = [
       { path: '/system/duty', title: 'menu.duty', icon: 'Clock', anyOf: ['roster.read'] },
       // The working-day calendar: holidays for calendar.manage, a station's closures for roster.manage.
       { path: '/system/calendar', title: 'menu.calendar', icon: 'Calendar', anyOf: ['calendar.manage', 'roster.manage'] },
+      { path: '/system/notices', title: 'menu.notices', icon: 'Bell', anyOf: ['notice.manage'] },
+      // The admin console: sessions (security admin), status, jobs and parameters (system admin).
+      { path: '/system/sessions', title: 'menu.sessions', icon: 'Connection', anyOf: ['session.manage'] },
+      { path: '/system/monitor', title: 'menu.monitor', icon: 'Monitor', anyOf: ['system.monitor'] },
+      { path: '/system/jobs', title: 'menu.jobs', icon: 'Timer', anyOf: ['system.monitor'] },
+      { path: '/system/parameters', title: 'menu.parameters', icon: 'Operation', anyOf: ['param.manage'] },
       { path: '/system/audit', title: 'menu.audit', icon: 'List', anyOf: ['audit.read'] },
+      { path: '/system/login-log', title: 'menu.loginLog', icon: 'Key', anyOf: ['audit.read'] },
     ],
   },
 ]

@@ -35,7 +35,7 @@ describe('permission-based menu', () => {
   })
 
   it('gives the auditor the dashboard and the audit log only', () => {
-    expect(paths(PERMS.auditor)).toEqual(['/dashboard', '/system/audit'])
+    expect(paths(PERMS.auditor)).toEqual(['/dashboard', '/system/audit', '/system/login-log'])
   })
 
   it('gives the admin roles no business modules', () => {
@@ -63,7 +63,7 @@ describe('permission-based menu', () => {
   it('gives an enterprise user the portal alone', () => {
     const menu = filterMenu(MENU, PERMS.enterprise_user)
     expect(menu.map((m) => m.path ?? m.title)).toEqual(['menu.portal'])
-    expect(paths(PERMS.enterprise_user)).toEqual(['/portal', '/portal/items', '/portal/requests'])
+    expect(paths(PERMS.enterprise_user)).toEqual(['/portal', '/portal/items', '/portal/requests', '/portal/inbox', '/portal/policies', '/portal/newsletters'])
     // No staff dashboard, no "coming soon" business modules.
     expect(paths(PERMS.enterprise_user)).not.toContain('/dashboard')
     expect(paths(PERMS.enterprise_user)).not.toContain('/visits')
@@ -92,7 +92,7 @@ describe('permission-based menu', () => {
   })
 
   it('lists all the modules of the platform', () => {
-    expect(leaves(MENU)).toHaveLength(23)
+    expect(leaves(MENU)).toHaveLength(33)
   })
 
   it('offers window intake to the window officers and the queue to everyone who reads requests', () => {
@@ -129,5 +129,22 @@ describe('permission-based menu', () => {
   it('builds the breadcrumb trail', () => {
     expect(menuTrail('/system/duty').map((i) => i.title)).toEqual(['menu.system', 'menu.duty'])
     expect(menuTrail('/nowhere')).toEqual([])
+  })
+})
+
+describe('admin console menu', () => {
+  it('shows each console page to the permission it needs', () => {
+    const sec = filterMenu(MENU, ['session.manage', 'account.read'])
+    const secPaths = leaves(sec).map((i) => i.path)
+    expect(secPaths).toContain('/system/sessions')
+    expect(secPaths).not.toContain('/system/monitor')
+    const sys = leaves(filterMenu(MENU, ['system.monitor', 'param.manage', 'job.manage', 'notice.manage'])).map((i) => i.path)
+    expect(sys).toEqual(expect.arrayContaining(['/system/monitor', '/system/jobs', '/system/parameters', '/system/notices']))
+    expect(sys).not.toContain('/system/sessions')
+  })
+  it('puts the newsletter under 政策服务 for policy readers', () => {
+    const menu = filterMenu(MENU, ['policy.read'])
+    const group = menu.find((m) => m.title === 'menu.policies')
+    expect(group?.children?.map((c) => c.path)).toEqual(['/policies', '/newsletters'])
   })
 })
