@@ -687,15 +687,15 @@ pub async fn preview(
     }))
 }
 
-/// A policy's current rule, compiled for `at`, with the bureau's schema.
-async fn compiled_policy(tx: &mut Tx, p: &PolicyRow, at: Day) -> Result<Option<(Schema, zt_policy::Compiled)>, Error> {
+/// A policy's current rule, compiled for `at` against its bureau's schema (read once by callers
+/// that compile several policies).
+async fn compiled_policy(tx: &mut Tx, schema: &Schema, p: &PolicyRow, at: Day) -> Result<Option<zt_policy::Compiled>, Error> {
     let Some(r) = repo::rule(tx, p.id, p.rule_version).await? else { return Ok(None) };
     let rule: Json_ = serde_json::from_str(&r.rule).map_err(|e| Error::internal(e.to_string()))?;
     let params: Json_ = serde_json::from_str(&r.parameters).unwrap_or_else(|_| json!({}));
-    let schema = archive_schema(tx, p.bureau_id).await?;
-    let rs = RuleSet::from_json(&rule_set(&p.id.to_string(), &p.title, &rule, &params), &schema);
+    let rs = RuleSet::from_json(&rule_set(&p.id.to_string(), &p.title, &rule, &params), schema);
     // a rule that no longer fits the archive (a station renamed, a label removed) matches nobody
-    Ok(rs.ok().and_then(|rs| rs.compile(&schema, to_day(at)).ok()).map(|c| (schema, c)))
+    Ok(rs.ok().and_then(|rs| rs.compile(schema, to_day(at)).ok()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -744,7 +744,8 @@ async fn match_policy(
     let mut tx = st.db.read().await?;
     let p = visible(&mut tx, actor, id).await?;
     let today = st.today();
-    let Some((schema, compiled)) = compiled_policy(&mut tx, &p, today).await? else {
+    let schema = archive_schema(&mut tx, p.bureau_id).await?;
+    let Some(compiled) = compiled_policy(&mut tx, &schema, &p, today).await? else {
         return Err(Error::conflict("policy.no_rule"));
     };
     let facts = repo::facts(&mut tx, &actor.scope, None, today).await?;
@@ -935,10 +936,12 @@ pub(crate) async fn for_enterprise(
     let mut out = Vec::new();
     let facts = repo::facts(tx, &Scope::Bureau { bureau }, Some(enterprise), today).await?;
     let Some(f) = facts.first() else { return Ok(out) };
+    let schema = archive_schema(tx, bureau).await?;
+    let row = row_of(&schema, f);
     for p in repo::live(tx, bureau, today).await? {
-        if let Some((schema, compiled)) = compiled_policy(tx, &p, today).await? {
+        if let Some(compiled) = compiled_policy(tx, &schema, &p, today).await? {
             let w = wording(&compiled, lang);
-            let result = explain_with(&compiled, &w, &row_of(&schema, f)).remove(0);
+            let result = explain_with(&compiled, &w, &row).remove(0);
             out.push(EnterprisePolicy {
                 policy_id: p.id,
                 level_name: level_zh(&p.level).into(),
@@ -1000,11 +1003,12 @@ pub async fn run_all(st: &AppState, bureau: Uuid, actor: Option<&Actor>) -> Resu
     let mut changed = 0;
     let mut eval = std::time::Duration::ZERO;
     let mut n_policies = 0;
+    let schema = archive_schema(&mut tx, bureau).await?;
+    let rows: Vec<Vec<Option<Val>>> = facts.iter().map(|f| row_of(&schema, f)).collect();
     for p in &policies {
-        let Some((schema, compiled)) = compiled_policy(&mut tx, p, today).await? else { continue };
+        let Some(compiled) = compiled_policy(&mut tx, &schema, p, today).await? else { continue };
         n_policies += 1;
         let t = std::time::Instant::now();
-        let rows: Vec<Vec<Option<Val>>> = facts.iter().map(|f| row_of(&schema, f)).collect();
         let w = wording(&compiled, Lang::Zh);
         let results: Vec<PolicyResult> = rows.iter().map(|r| explain_with(&compiled, &w, r).remove(0)).collect();
         eval += t.elapsed();
@@ -1253,12 +1257,13 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
     let mut tx = st.db.read().await?;
     let push = zt_db::push::push(&mut tx, push_id).await?;
     let p = repo::get_unscoped(&mut tx, push.policy_id).await?;
-    let compiled = compiled_policy(&mut tx, &p, today).await?;
+    let schema = archive_schema(&mut tx, p.bureau_id).await?;
+    let compiled = compiled_policy(&mut tx, &schema, &p, today).await?;
     let facts = repo::facts(&mut tx, &Scope::Bureau { bureau: p.bureau_id }, None, today).await?;
     let done: std::collections::HashSet<Uuid> = zt_db::push::delivered_to(&mut tx, push_id).await?.into_iter().collect();
     tx.commit().await?;
     let mut targets = Vec::new();
-    if let Some((schema, compiled)) = compiled {
+    if let Some(compiled) = compiled {
         let w = wording(&compiled, Lang::Zh);
         for f in &facts {
             if done.contains(&f.id) {
