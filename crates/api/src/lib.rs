@@ -14,12 +14,14 @@ pub mod error;
 pub mod extract;
 pub mod newsletter;
 pub mod notice;
+pub mod notify;
 pub mod org;
 pub mod params;
 pub mod passwords;
 pub mod policy;
 pub mod portal;
 pub mod ratelimit;
+pub mod reminders;
 pub mod requests;
 pub mod state;
 pub mod system;
@@ -215,6 +217,20 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::accounts_of, portal::open_account))
         .routes(routes!(portal::close_account))
         .routes(routes!(portal::reopen_account))
+        .routes(routes!(reminders::watches))
+        .routes(routes!(reminders::rules, reminders::create_rule))
+        .routes(routes!(reminders::update_rule))
+        .routes(routes!(reminders::preview))
+        .routes(routes!(reminders::list))
+        .routes(routes!(reminders::of_enterprise))
+        .routes(routes!(reminders::acknowledge))
+        .routes(routes!(reminders::portal_ack))
+        .routes(routes!(reminders::portal_list))
+        .routes(routes!(reminders::upcoming))
+        .routes(routes!(reminders::inbox))
+        .routes(routes!(reminders::inbox_read))
+        .routes(routes!(reminders::deliveries))
+        .routes(routes!(reminders::run_now))
 }
 
 /// The `/api` router (with the context middleware) and its OpenAPI document.

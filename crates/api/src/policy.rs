@@ -1140,6 +1140,8 @@ pub struct PushInput {
     pub target: Option<String>,
     /// A note from the station, above the policy's summary.
     pub message: Option<String>,
+    /// Besides the portal inbox (always): `email` and/or `webhook` to the enterprise's contacts.
+    pub channels: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1149,12 +1151,31 @@ pub struct PushView {
     pub sent: usize,
     pub failed: usize,
     pub read: usize,
+    pub channels: Vec<String>,
+    /// E-mail and webhook messages to contacts by channel and state (queued, sending, sent, failed).
+    pub outbox: Vec<OutboxCount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxCount {
+    pub channel: String,
+    pub status: String,
+    pub count: i64,
 }
 
 async fn push_view(tx: &mut Tx, p: zt_db::push::Push) -> Result<PushView, Error> {
     let d = zt_db::push::deliveries(tx, p.id).await?;
     let count = |s: &str| d.iter().filter(|x| x.status == s).count();
-    Ok(PushView { sent: count("sent") + count("read"), failed: count("failed"), read: count("read"), push: p })
+    let outbox =
+        zt_db::notify::counts(tx, p.id).await?.into_iter().map(|(channel, status, count)| OutboxCount { channel, status, count }).collect();
+    Ok(PushView {
+        sent: count("sent") + count("read"),
+        failed: count("failed"),
+        read: count("read"),
+        channels: p.channels.split(',').map(str::to_string).collect(),
+        outbox,
+        push: p,
+    })
 }
 
 /// Sends a live policy to the enterprises it matches (or nearly matches) through the portal
@@ -1176,6 +1197,14 @@ pub async fn push(
     let mut c = Checks::new();
     one_of(&mut c, "target", &target, &["eligible", "eligible_and_near"]);
     c.opt_text("message", Some(&message), 1000);
+    let mut channels = vec!["inbox".to_string()];
+    for ch in i.channels.unwrap_or_default() {
+        if !matches!(ch.as_str(), "inbox" | "email" | "webhook") {
+            c.add("channels", "reminder.channels");
+        } else if !channels.contains(&ch) {
+            channels.push(ch);
+        }
+    }
     c.finish()?;
     if p.status != "published" || repo::live(&mut tx, p.bureau_id, st.today()).await?.iter().all(|l| l.id != p.id) {
         return Err(Error::conflict("policy.not_live").into());
@@ -1193,6 +1222,7 @@ pub async fn push(
         created_by_name: s.actor.display_name.clone(),
         created_at: st.now(),
         finished_at: None,
+        channels: channels.join(","),
     };
     zt_db::push::insert_push(&mut tx, &row).await?;
     record(
@@ -1277,9 +1307,12 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
             }
         }
     }
+    let cfg = crate::notify::Channels::load(st).await?;
+    let external: Vec<&str> = push.channels.split(',').filter(|c| *c != "inbox").collect();
     for batch in targets.chunks(500) {
         let mut tx = st.db.write().await?;
         let now = st.now();
+        let mut outbox = Vec::new();
         for (e, near, gaps) in batch {
             let lead = if *near {
                 format!("贵企业差一点符合申报条件：{}。", gaps.join("；"))
@@ -1319,11 +1352,38 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
                 },
             )
             .await?;
+            if !external.is_empty() {
+                let text = crate::notify::Text {
+                    title: m.title.clone(),
+                    body: m.body.clone(),
+                    title_en: format!("Policy: {}", p.title),
+                    body_en: if *near {
+                        "Your enterprise nearly qualifies for this policy.".into()
+                    } else {
+                        "Your enterprise qualifies for this policy.".into()
+                    },
+                };
+                let about = crate::notify::About {
+                    source_type: "policy_push",
+                    source_id: push_id,
+                    bureau_id: p.bureau_id,
+                    enterprise_id: *e,
+                    level: 0,
+                };
+                for to in crate::notify::contacts(&mut tx, *e).await? {
+                    for ch in &external {
+                        outbox.extend(crate::notify::message(&cfg, &about, ch, &to, &text, now));
+                    }
+                }
+            }
         }
+        zt_db::notify::insert(&mut tx, &outbox).await?;
         tx.commit().await?;
     }
     let mut tx = st.db.write().await?;
     zt_db::push::finish_push(&mut tx, push_id, st.now()).await?;
     zt_db::jobs::finish(&mut tx, job.id, &json!({"sent": targets.len()}), st.now()).await?;
-    tx.commit().await
+    tx.commit().await?;
+    // staff sent it on purpose: it goes out now, not in the next reminder cycle
+    crate::notify::deliver(st, Some(push_id), i64::MAX).await.map(|_| ())
 }

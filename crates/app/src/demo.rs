@@ -237,6 +237,7 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     .await?;
 
     crate::demo_policy::load(&mut tx, b, c.now, Day(today)).await?;
+    crate::demo_reminders::load(&mut tx, b, c.now).await?;
     meta::set(&mut tx, "demo", "true").await?;
     audit::append(
         &mut tx,

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_archive;
 pub mod demo_catalog;
 pub mod demo_policy;
+pub mod demo_reminders;
 pub mod policy_cli;
 pub mod telemetry;
 pub mod web;
@@ -123,7 +124,12 @@ impl Application {
                 db.optimize().await?;
                 // fresh connections plan with the new statistics
                 db.close().await;
-                return Self::with_db(cfg.clone(), Db::connect(&cfg.database_url).await?, clock).await;
+                let app = Self::with_db(cfg.clone(), Db::connect(&cfg.database_url).await?, clock).await?;
+                // the demo district's history: today's reminders already told
+                if let Err(e) = zt_api::reminders::cycle(&app.state, true).await {
+                    tracing::error!(error = %e, "demo reminders");
+                }
+                return Ok(app);
             }
         }
         Self::with_db(cfg, db, clock).await
@@ -151,6 +157,9 @@ impl Application {
         }
         if let Err(e) = zt_api::policy::ensure_nightly(&state).await {
             tracing::error!(error = %e, "scheduling the nightly policy run");
+        }
+        if let Err(e) = zt_api::reminders::ensure_tick(&state).await {
+            tracing::error!(error = %e, "scheduling the reminder cycle");
         }
         let router = build_router(state.clone());
         Ok(Application { listener, router, state, port })

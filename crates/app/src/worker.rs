@@ -40,6 +40,7 @@ pub async fn run_one(st: &AppState, me: &str) -> Result<bool, Error> {
         "policy.match_all" => zt_api::policy::run_job(st, &job).await,
         "policy.push" => zt_api::policy::run_push(st, &job).await,
         "newsletter.send" => zt_api::newsletter::run_send(st, &job).await,
+        zt_api::reminders::TICK => zt_api::reminders::run_tick(st, &job).await,
         other => Err(Error::internal(format!("unknown job kind {other}"))),
     };
     if let Err(e) = outcome {

@@ -84,11 +84,14 @@ pub struct Push {
     pub created_at: Ts,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub finished_at: Option<Ts>,
+    /// comma-separated: inbox, and email / webhook to the enterprise's contacts
+    #[serde(skip)]
+    pub channels: String,
 }
 
 pub async fn insert_push(tx: &mut Tx, p: &Push) -> Result<(), Error> {
     tx.insert_many(
-        "INSERT INTO policy_push (id, policy_id, target, message, status, job_id, created_by, created_by_name, created_at, finished_at)",
+        "INSERT INTO policy_push (id, policy_id, target, message, status, job_id, created_by, created_by_name, created_at, finished_at, channels)",
         std::slice::from_ref(p),
         |p| {
             vec![
@@ -102,6 +105,7 @@ pub async fn insert_push(tx: &mut Tx, p: &Push) -> Result<(), Error> {
                 (&p.created_by_name).into(),
                 p.created_at.into(),
                 p.finished_at.into(),
+                (&p.channels).into(),
             ]
         },
     )

@@ -142,6 +142,23 @@ impl Tx {
         }
         Ok(written)
     }
+
+    /// [`Tx::insert_many`] that skips rows whose unique key exists (`ON CONFLICT DO NOTHING`);
+    /// returns how many were new.
+    pub async fn insert_many_ignoring_duplicates<T>(
+        &mut self,
+        head: &str,
+        items: &[T],
+        values: impl Fn(&T) -> Vec<Arg>,
+    ) -> Result<u64, Error> {
+        let mut written = 0;
+        let anonymous = matches!(self, Tx::Sqlite(_));
+        for mut s in insert_statements(head, items, values, anonymous) {
+            s.push(" ON CONFLICT DO NOTHING");
+            written += self.exec(&s).await?;
+        }
+        Ok(written)
+    }
 }
 
 impl Tx {

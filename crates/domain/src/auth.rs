@@ -45,6 +45,10 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission { code: "notice.manage", name_zh: "发布通知公告", name_en: "Publish notices" },
     Permission { code: "policy.read", name_zh: "查看政策库和政策匹配", name_en: "View policies and matches" },
     Permission { code: "policy.manage", name_zh: "维护政策和申报条件", name_en: "Maintain policies and their criteria" },
+    Permission {
+        code: "reminder.read", name_zh: "查看提醒、提醒日历和发送记录", name_en: "View reminders, their calendar and deliveries"
+    },
+    Permission { code: "reminder.manage", name_zh: "维护提醒规则和模板", name_en: "Maintain reminder rules and templates" },
 ];
 
 /// The permissions of the first release, before the service catalog: an installation without a
@@ -136,6 +140,8 @@ pub const ROLES: &[RoleDef] = &[
             "policy.read",
             "policy.manage",
             "notice.manage",
+            "reminder.read",
+            "reminder.manage",
         ],
     },
     RoleDef {
@@ -161,6 +167,8 @@ pub const ROLES: &[RoleDef] = &[
             "portal.manage",
             "policy.read",
             "policy.manage",
+            "reminder.read",
+            "reminder.manage",
         ],
     },
     RoleDef {
@@ -178,6 +186,7 @@ pub const ROLES: &[RoleDef] = &[
             "request.handle",
             "portal.manage",
             "policy.read",
+            "reminder.read",
         ],
     },
     RoleDef {

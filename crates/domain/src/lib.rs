@@ -10,6 +10,7 @@ pub mod error;
 pub mod ident;
 pub mod messages;
 pub mod params;
+pub mod reminders;
 pub mod requests;
 pub mod scope;
 pub mod totp;

@@ -166,6 +166,7 @@ async fn profile_bench(url: &str, key: [u8; 32], load: bool) -> (String, reqwest
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    zt_api::notify::install_tls();
     let c = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().unwrap();
     let r = c
         .post(format!("{base}/api/auth/login"))

@@ -14,6 +14,8 @@ use zt_domain::clock::TestClock;
 
 pub use serde_json;
 
+pub mod sinks;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -31,6 +33,8 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<TestClock>,
     pub backend: Backend,
+    /// The configuration it started with (another instance on the same database uses it).
+    pub config: Config,
     cleanup: Option<(String, String)>,
     _dir: Option<std::path::PathBuf>,
 }
@@ -82,6 +86,22 @@ pub async fn drop_database(admin: &str, name: &str) {
 impl TestApp {
     /// Starts the application with the demo district loaded. `None`: PostgreSQL skipped.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_on(backend, None, false).await
+    }
+
+    /// As [`TestApp::spawn`], allowing many sign-ins a minute (tests that move the clock by
+    /// days sign in again after every move).
+    pub async fn spawn_many_logins(backend: Backend) -> Option<TestApp> {
+        Self::spawn_on(backend, None, true).await
+    }
+
+    /// Starts the application on its own runtime (`rt`), so that a test can kill it mid-work
+    /// with `rt.shutdown_background()`, as a crash would.
+    pub async fn spawn_in(backend: Backend, rt: &tokio::runtime::Runtime) -> Option<TestApp> {
+        Self::spawn_on(backend, Some(rt.handle().clone()), false).await
+    }
+
+    async fn spawn_on(backend: Backend, rt: Option<tokio::runtime::Handle>, many_logins: bool) -> Option<TestApp> {
         let (url, cleanup, dir) = fresh_database(backend).await?;
         let clock = Arc::new(TestClock::new(jiff::Timestamp::now()));
         let cfg = Config {
@@ -91,15 +111,61 @@ impl TestApp {
             demo: true,
             trust_proxy: false,
             cookie_secure: None,
-            policy: Default::default(),
+            policy: zt_domain::auth::SecurityPolicy {
+                login_attempts_per_minute_per_ip: if many_logins {
+                    1000
+                } else {
+                    zt_domain::auth::SecurityPolicy::default().login_attempts_per_minute_per_ip
+                },
+                ..Default::default()
+            },
             data_key: zt_domain::crypto::Cipher::generate_key(),
             demo_enterprises: DEMO_ENTERPRISES,
         };
-        let app = Application::build(cfg, clock.clone()).await.expect("application starts");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let db = app.state.db.clone();
-        tokio::spawn(app.run_until(std::future::pending()));
-        Some(TestApp { base, url, db, clock, backend, cleanup, _dir: dir })
+        let (base, db) = start(cfg.clone(), clock.clone(), rt).await;
+        Some(TestApp { base, url, db, clock, backend, config: cfg, cleanup, _dir: dir })
+    }
+
+    /// Starts another instance on the same database, with the same key and clock (several
+    /// servers behind one load balancer, or a server restarted after a crash).
+    pub async fn another_instance(&self) -> TestApp {
+        let (base, db) = start(self.config.clone(), self.clock.clone(), None).await;
+        TestApp {
+            base,
+            url: self.url.clone(),
+            db,
+            clock: self.clock.clone(),
+            backend: self.backend,
+            config: self.config.clone(),
+            cleanup: None,
+            _dir: None,
+        }
+    }
+
+    /// Removes the database of an instance whose runtime is gone (its pool cannot be closed).
+    pub async fn forget(self) {
+        if let Some((admin, name)) = &self.cleanup {
+            drop_database(admin, name).await;
+        }
+        if let Some(dir) = &self._dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        std::mem::forget(self.db);
+    }
+
+    /// Points e-mail at a local SMTP server and the webhook at `webhook_url` (as the system admin).
+    pub async fn configure_channels(&self, smtp_port: u16, webhook_url: &str, secret: &str) {
+        let admin = self.login("sysadmin").await;
+        for (k, v) in [
+            ("smtp.host", "127.0.0.1".to_string()),
+            ("smtp.port", smtp_port.to_string()),
+            ("smtp.from", "noreply@zhitong.test".to_string()),
+            ("webhook.url", webhook_url.to_string()),
+            ("webhook.secret", secret.to_string()),
+        ] {
+            let (s, v) = self.put(&admin, &format!("/api/parameters/{k}"), json!({ "value": v })).await;
+            assert_eq!(s, StatusCode::OK, "{k}: {v}");
+        }
     }
 
     pub async fn cleanup(self) {
@@ -118,6 +184,7 @@ impl TestApp {
 
     /// A client with its own cookie jar, not signed in.
     pub fn client(&self) -> Client {
+        zt_api::notify::install_tls();
         Client::builder().cookie_store(true).build().unwrap()
     }
 
@@ -174,11 +241,33 @@ impl TestApp {
             .to_string()
     }
 
+    /// `SELECT count(*) …` against the app's database.
+    pub async fn count_sql(&self, sql: &str) -> i64 {
+        let mut tx = self.db.read().await.unwrap();
+        let n = tx.count(&zt_db::Sql::new(sql)).await.unwrap();
+        tx.commit().await.unwrap();
+        n
+    }
+
     /// Runs raw SQL against the app's database (tests that tamper with stored rows).
     pub async fn exec_sql(&self, sql: &str) {
         let mut tx = self.db.write().await.unwrap();
         tx.exec(&zt_db::Sql::new(sql)).await.unwrap();
         tx.commit().await.unwrap();
+    }
+}
+
+/// Builds and serves the application (on `rt` when given); its base URL and database handle.
+async fn start(cfg: Config, clock: Arc<TestClock>, rt: Option<tokio::runtime::Handle>) -> (String, Db) {
+    let run = async move {
+        let app = Application::build(cfg, clock).await.expect("application starts");
+        let out = (format!("http://127.0.0.1:{}", app.port()), app.state.db.clone());
+        tokio::spawn(app.run_until(std::future::pending()));
+        out
+    };
+    match rt {
+        None => run.await,
+        Some(h) => h.spawn(run).await.expect("application starts on its runtime"),
     }
 }
 

@@ -156,6 +156,7 @@ both!(logout_and_disable_end_sessions_at_once, |app| {
     let (s, v) = app.post(&sys, &format!("/api/accounts/{id}/disable"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "disabled");
+    zt_api::notify::install_tls();
     let raw = reqwest::Client::new();
     let r = raw.get(app.url("/api/me")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
