@@ -344,6 +344,39 @@ for (const locale of ['zh-CN', 'en']) {
     await shot(page, `${L}-policies-enterprise-tab`)
     await ctx.close()
   }
+  if (want('reminders')) {
+    // Alarm-clock reminders: the rules and the rule editor, the calendar, the delivery log and an
+    // enterprise's 提醒 tab (station manager), then the inbox of the specialist.
+    const { ctx, page } = await session(locale, 'zhangjiang')
+    await page.goto(base + '/reminders/rules')
+    await page.getByTestId('rules-table').locator('.el-table__row').first().waitFor()
+    await shot(page, `${L}-reminders-rules`)
+    await page.getByTestId('rule-new').click()
+    await page.getByTestId('rule-preview-title-zh').waitFor()
+    await shot(page, `${L}-reminders-rule-editor`)
+    await page.keyboard.press('Escape')
+    await page.goto(base + '/reminders/calendar')
+    await page.getByTestId('rcal-count').first().waitFor()
+    await shot(page, `${L}-reminders-calendar`)
+    await page.goto(base + '/reminders/deliveries?status=failed')
+    await page.getByTestId('deliveries-table').locator('.el-table__row').first().waitFor()
+    await shot(page, `${L}-reminders-deliveries`)
+    const rem = (await (await page.request.get(base + '/api/reminders', { params: { page_size: 1 } })).json()).items[0]
+    if (rem) {
+      await page.goto(base + `/archive/${rem.enterprise_id}?tab=reminders`)
+      await page.getByTestId('ent-reminders-table').locator('.el-table__row').first().waitFor()
+      await shot(page, `${L}-reminders-enterprise-tab`)
+    }
+    await ctx.close()
+    const s = await session(locale, 'zhangwei')
+    await s.page.getByTestId('staff-inbox-bell').click()
+    await s.page.getByTestId('staff-inbox-drawer').getByTestId('staff-msg').first().waitFor()
+    await shot(s.page, `${L}-reminders-inbox-drawer`)
+    await s.page.goto(base + '/inbox')
+    await s.page.getByTestId('staff-msg').first().locator('.el-collapse-item__header').click()
+    await shot(s.page, `${L}-reminders-inbox`)
+    await s.ctx.close()
+  }
   if (want('setup') && process.env.ZT_SHOTS_SETUP_USER) {
     const { ctx, page } = await session(locale, process.env.ZT_SHOTS_SETUP_USER)
     await shot(page, `${L}-setup`)

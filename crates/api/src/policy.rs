@@ -1380,10 +1380,11 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
         zt_db::notify::insert(&mut tx, &outbox).await?;
         tx.commit().await?;
     }
+    // staff sent it on purpose: e-mail and webhook go out now, not in the next reminder cycle
+    let d = crate::notify::deliver(st, Some(push_id), i64::MAX).await?;
     let mut tx = st.db.write().await?;
     zt_db::push::finish_push(&mut tx, push_id, st.now()).await?;
-    zt_db::jobs::finish(&mut tx, job.id, &json!({"sent": targets.len()}), st.now()).await?;
-    tx.commit().await?;
-    // staff sent it on purpose: it goes out now, not in the next reminder cycle
-    crate::notify::deliver(st, Some(push_id), i64::MAX).await.map(|_| ())
+    zt_db::jobs::finish(&mut tx, job.id, &json!({"sent": targets.len(), "external_sent": d.sent, "external_failed": d.failed}), st.now())
+        .await?;
+    tx.commit().await
 }

@@ -504,6 +504,7 @@ pub async fn upcoming(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Upc
 pub struct InboxItem {
     #[serde(flatten)]
     pub notification: Notification,
+    pub enterprise_name: Option<String>,
     /// For reminders: whether it has been handled.
     pub acknowledged: bool,
 }
@@ -521,9 +522,23 @@ pub async fn inbox(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<J
     let (items, unread) = outbox::inbox(&mut tx, s.actor.account_id, 200).await?;
     let sources: Vec<Uuid> = items.iter().filter(|n| n.source_type == "reminder").map(|n| n.source_id).collect();
     let acked = outbox::acknowledged_sources(&mut tx, &sources).await?;
+    let mut names: HashMap<Uuid, String> = HashMap::new();
+    for e in items.iter().filter_map(|n| n.enterprise_id) {
+        if !names.contains_key(&e) {
+            let n: Option<(String,)> = tx.opt(&Sql::new("SELECT name FROM enterprise WHERE id = $1").bind(e)).await?;
+            names.insert(e, n.map(|n| n.0).unwrap_or_default());
+        }
+    }
     tx.commit().await?;
     Ok(Json(Inbox {
-        items: items.into_iter().map(|n| InboxItem { acknowledged: acked.contains(&n.source_id), notification: n }).collect(),
+        items: items
+            .into_iter()
+            .map(|n| InboxItem {
+                acknowledged: acked.contains(&n.source_id),
+                enterprise_name: n.enterprise_id.and_then(|e| names.get(&e).cloned()),
+                notification: n,
+            })
+            .collect(),
         unread,
     }))
 }
@@ -565,6 +580,26 @@ pub async fn deliveries(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<D
         n.address = crate::notify::mask_address(&n.channel, &n.address);
     }
     Ok(Json(Page::new(rows, total, &paging)))
+}
+
+/// Sends a failed message again (重发), e.g. after the SMTP settings were fixed.
+#[utoipa::path(post, path = "/api/reminders/deliveries/{id}/retry", tag = "reminders", params(("id" = Uuid, Path)),
+    responses((status = 202), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn retry_delivery(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<StatusCode> {
+    let bureau = bureau_of(&s.actor, "reminder.manage")?;
+    let mut tx = st.db.write().await?;
+    if !outbox::requeue(&mut tx, id, bureau, st.now()).await? {
+        return Err(Error::not_found().into());
+    }
+    record(&mut tx, &st, &s.actor, "notify.retry", "notification", Some(id.to_string()), "重发失败的通知".into(), json!({})).await?;
+    tx.commit().await?;
+    let st2 = st.clone();
+    tokio::spawn(async move {
+        if let Err(e) = crate::notify::deliver(&st2, None, 100).await {
+            tracing::warn!(error = %e, "resending");
+        }
+    });
+    Ok(StatusCode::ACCEPTED)
 }
 
 // ------------------------------------------------------------------ the cycle

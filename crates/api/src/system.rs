@@ -129,8 +129,110 @@ pub struct MigrationView {
     pub description: String,
 }
 
+/// Request counts and latencies of this instance over the last minutes (the monitor's figures;
+/// Prometheus scrapes `/metrics` for the long view).
+pub mod traffic {
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    /// Upper bounds of the latency bins, in milliseconds (the last bin is open).
+    pub const BINS_MS: [f64; 12] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0];
+    const MINUTES: usize = 15;
+
+    #[derive(Clone, Copy, Default)]
+    struct Minute {
+        stamp: u64,
+        count: u64,
+        errors: u64,
+        bins: [u64; 13],
+    }
+
+    struct Window {
+        start: Instant,
+        minutes: [Minute; MINUTES],
+    }
+
+    static WINDOW: Mutex<Option<Window>> = Mutex::new(None);
+
+    fn minute_now(w: &Window) -> u64 {
+        w.start.elapsed().as_secs() / 60
+    }
+
+    /// Counts one answered request: its status code and how long it took.
+    pub fn observe(status: u16, took: Duration) {
+        let mut g = WINDOW.lock().unwrap();
+        let w = g.get_or_insert_with(|| Window { start: Instant::now(), minutes: [Minute::default(); MINUTES] });
+        let m = minute_now(w);
+        let slot = &mut w.minutes[(m as usize) % MINUTES];
+        if slot.stamp != m || slot.count == 0 {
+            *slot = Minute { stamp: m, ..Default::default() };
+        }
+        slot.count += 1;
+        if status >= 500 {
+            slot.errors += 1;
+        }
+        let ms = took.as_secs_f64() * 1000.0;
+        let bin = BINS_MS.iter().position(|b| ms <= *b).unwrap_or(BINS_MS.len());
+        slot.bins[bin] += 1;
+    }
+
+    #[derive(Debug, Default, serde::Serialize, utoipa::ToSchema)]
+    pub struct Traffic {
+        /// Requests answered in the last full minute.
+        pub last_minute: u64,
+        /// Requests per minute over the last 15 minutes.
+        pub per_minute_15: f64,
+        /// Share of 5xx answers over the last 15 minutes (0–1).
+        pub error_rate_15: f64,
+        /// Latency percentiles over the last 15 minutes, in milliseconds (upper bound of the bin).
+        pub p50_ms: Option<f64>,
+        pub p95_ms: Option<f64>,
+        pub p99_ms: Option<f64>,
+    }
+
+    pub fn summary() -> Traffic {
+        let g = WINDOW.lock().unwrap();
+        let Some(w) = g.as_ref() else { return Traffic::default() };
+        let now = minute_now(w);
+        let recent: Vec<&Minute> = w.minutes.iter().filter(|m| m.count > 0 && m.stamp + (MINUTES as u64) > now && m.stamp <= now).collect();
+        let total: u64 = recent.iter().map(|m| m.count).sum();
+        let errors: u64 = recent.iter().map(|m| m.errors).sum();
+        let mut bins = [0u64; 13];
+        for m in &recent {
+            for (b, n) in bins.iter_mut().zip(m.bins) {
+                *b += n;
+            }
+        }
+        let pct = |p: f64| -> Option<f64> {
+            if total == 0 {
+                return None;
+            }
+            let want = (total as f64 * p).ceil() as u64;
+            let mut seen = 0;
+            for (i, n) in bins.iter().enumerate() {
+                seen += n;
+                if seen >= want {
+                    return Some(BINS_MS.get(i).copied().unwrap_or(f64::INFINITY).min(60_000.0));
+                }
+            }
+            None
+        };
+        let minutes = (now.min(MINUTES as u64 - 1) + 1) as f64;
+        Traffic {
+            last_minute: recent.iter().filter(|m| m.stamp + 1 == now).map(|m| m.count).sum(),
+            per_minute_15: total as f64 / minutes,
+            error_rate_15: if total == 0 { 0.0 } else { errors as f64 / total as f64 },
+            p50_ms: pct(0.50),
+            p95_ms: pct(0.95),
+            p99_ms: pct(0.99),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServerStatus {
+    /// Requests and latencies of this instance over the last 15 minutes.
+    pub traffic: traffic::Traffic,
     pub version: String,
     pub uptime_seconds: u64,
     /// sqlite · postgres
@@ -195,7 +297,12 @@ pub async fn status(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<
     if jobs.iter().any(|(s, n)| s == "failed" && *n > 0) {
         warnings.push("jobs.failed".to_string());
     }
+    let traffic = traffic::summary();
+    if traffic.per_minute_15 >= 10.0 && traffic.error_rate_15 > 0.05 {
+        warnings.push("http.errors".to_string());
+    }
     Ok(Json(ServerStatus {
+        traffic,
         version: st.version.to_string(),
         uptime_seconds: st.started_at.elapsed().as_secs(),
         backend: match st.db.backend() {

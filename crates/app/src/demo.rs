@@ -222,6 +222,25 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
     .collect();
     if let Some(first) = sample.first() {
         zt_db::portal::link(&mut tx, id_of("qiye"), *first, None, c.now).await?;
+        // a permit of the portal's enterprise runs out soon: its alarm clock has rung
+        let issued = today.checked_sub(jiff::Span::new().days(5 * 365 - 25)).unwrap_or(today);
+        zt_db::archive::insert_certificate(
+            &mut tx,
+            &zt_db::archive::Certificate {
+                id: Uuid::now_v7(),
+                enterprise_id: *first,
+                kind: "排污许可证".into(),
+                name: "排污许可证".into(),
+                number: "91310115MA1K4PW01X001V".into(),
+                issuer: "上海市浦东新区生态环境局".into(),
+                issued_on: Some(Day(issued)),
+                expires_on: Some(Day(today.checked_add(jiff::Span::new().days(25)).unwrap_or(today))),
+                version: 1,
+                created_at: c.now,
+                updated_at: c.now,
+            },
+        )
+        .await?;
     }
     crate::demo_catalog::load(
         &mut tx,

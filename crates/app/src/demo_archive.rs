@@ -318,7 +318,8 @@ pub async fn generate(
                 position: r.pick(&["综合部经理", "行政主管", "总经理助理", "质量总监", "财务经理"]).to_string(),
                 phone_enc: Some(cipher.encrypt(&phone)),
                 phone_hash: Some(cipher.lookup_hash(&phone)),
-                email: String::new(),
+                // (reserved example domain: the demo never mails a real company)
+                email: format!("{role}@{}.example.com", e.uscc.to_lowercase()),
                 note: String::new(),
                 version: 1,
                 created_at: now,

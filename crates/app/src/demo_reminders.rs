@@ -31,9 +31,9 @@ const SPECS: &[Spec] = &[
         recipients: "contacts,specialist",
         channels: "inbox,email",
         escalate_after: Some(3),
-        title_zh: "{subject}将于{due_date}到期",
+        title_zh: "{enterprise}：{subject}将于{due_date}到期",
         body_zh: "{enterprise}的{subject}将于{due_date}到期（还有 {days_left} 天），请及时办理延续或换证。如需帮助请联系{station}。",
-        title_en: "{subject} expires on {due_date}",
+        title_en: "{enterprise}: {subject} expires on {due_date}",
         body_en: "The {subject} of {enterprise} expires on {due_date} ({days_left} days left). Please renew it in time; {station} can help.",
     },
     Spec {

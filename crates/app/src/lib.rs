@@ -258,6 +258,7 @@ async fn track_metrics(req: Request, next: Next) -> Response {
     let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let resp = next.run(req).await;
+    zt_api::system::traffic::observe(resp.status().as_u16(), start.elapsed());
     let status = resp.status().as_u16().to_string();
     let labels = [("method", method), ("path", path), ("status", status)];
     metrics::counter!("http_requests_total", &labels).increment(1);

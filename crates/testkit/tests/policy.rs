@@ -254,8 +254,20 @@ both!(a_push_reaches_each_matching_enterprise_once, |app| {
     let eligible = m["eligible"].as_u64().unwrap();
     assert!(eligible > 0);
 
-    let (s, push) = app.post(&leader, &format!("/api/policies/{pid}/push"), json!({"message": "请有意向的企业联系服务专员。"})).await;
+    // e-mail and webhook go to the enterprises' contacts, besides the portal inbox
+    let (smtp, hook) = (zt_testkit::sinks::SmtpSink::start().await, zt_testkit::sinks::WebhookSink::start().await);
+    app.configure_channels(smtp.port, &hook.url, "push-secret").await;
+    let (s, v) = app.post(&leader, &format!("/api/policies/{pid}/push"), json!({"channels": ["sms"]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, push) = app
+        .post(
+            &leader,
+            &format!("/api/policies/{pid}/push"),
+            json!({"message": "请有意向的企业联系服务专员。", "channels": ["email", "webhook"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{push}");
+    assert_eq!(push["channels"], json!(["inbox", "email", "webhook"]));
     let push_id = push["id"].as_str().unwrap().to_string();
     // the worker sends it
     let mut done = serde_json::Value::Null;
@@ -268,11 +280,27 @@ both!(a_push_reaches_each_matching_enterprise_once, |app| {
         }
     }
     assert_eq!(done["sent"].as_u64(), Some(eligible), "{done}");
-    // run the job again: nobody gets a second message
+    let outbox = |v: &serde_json::Value, ch: &str| -> i64 {
+        v["outbox"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["channel"] == ch && o["status"] == "sent")
+            .map(|o| o["count"].as_i64().unwrap())
+            .sum()
+    };
+    let (emails, hooks) = (outbox(&done, "email"), outbox(&done, "webhook"));
+    assert!(emails > 0 && hooks >= emails, "{done}");
+    assert_eq!(smtp.mails().len() as i64, emails);
+    assert_eq!(hook.hooks().len() as i64, hooks);
+    assert!(hook.hooks().iter().all(|h| h.signed_with("push-secret") && h.json()["event"] == "policy_push"));
+    // run the job again: nobody gets a second message, on any channel
     app.exec_sql(&format!("UPDATE job SET status = 'queued', attempts = 0 WHERE kind = 'policy.push'")).await;
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let (_, d) = app.get(&leader, &format!("/api/pushes/{push_id}/deliveries")).await;
     assert_eq!(d.as_array().unwrap().len() as u64, eligible);
+    let ids: std::collections::HashSet<String> = smtp.mails().iter().map(|m| m.header("message-id").unwrap()).collect();
+    assert_eq!((ids.len() as i64, smtp.mails().len() as i64, hook.hooks().len() as i64), (emails, emails, hooks));
 
     // the portal's enterprise has it once in its inbox, and reading it shows on the delivery
     let portal = app.login("qiye").await;

@@ -3,6 +3,7 @@
 import { http } from './http'
 import type { Id, ListQuery, Page } from './types'
 import type { EnterprisePolicy } from './policies'
+import type { Reminder } from './reminders'
 
 export interface OnlineSession {
   id: string
@@ -116,13 +117,16 @@ export interface NoticeReceipt {
 
 export interface InboxMessage {
   id: Id
-  kind: 'policy_push' | 'newsletter'
+  /** `reminder`: an alarm-clock reminder (ref_type 'reminder', ref_id = the reminder), acknowledged with 已处理. */
+  kind: 'policy_push' | 'newsletter' | 'reminder'
   title: string
   body: string
   ref_type: string | null
   ref_id: Id | null
   created_at: string
   read_at: string | null
+  /** For kind 'reminder': whether it has been marked 已处理 (filled in from /api/portal/reminders). */
+  acknowledged?: boolean
 }
 
 export type NewsletterItem = { kind: 'policy' | 'news'; policy_id?: Id | null; title: string; body: string }
@@ -220,6 +224,10 @@ export const noticesApi = {
 export const portalExtraApi = {
   inbox: () => http.get<InboxMessage[]>('/api/portal/inbox'),
   readInbox: (id: Id) => http.post<void>(`/api/portal/inbox/${id}/read`),
+  /** The enterprise's reminders with their status (to tell which reminder messages are handled). */
+  reminders: () => http.get<Reminder[]>('/api/portal/reminders'),
+  /** 已处理 of a reminder the enterprise was sent. */
+  ackReminder: (reminderId: Id) => http.post<void>(`/api/portal/reminders/${reminderId}/ack`),
   policies: () => http.get<EnterprisePolicy[]>('/api/portal/policies'),
   newsletters: () => http.get<PortalNewsletter[]>('/api/portal/newsletters'),
 }

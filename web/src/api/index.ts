@@ -41,12 +41,14 @@ import { calendarApi, catalogApi, requestsApi } from './requests'
 import { attachmentsApi, portalAccountsApi, portalApi } from './portal'
 import { policiesApi } from './policies'
 import { adminApi, noticesApi, portalExtraApi, pushApi } from './admin'
+import { inboxApi, remindersApi } from './reminders'
 
 export * from './types'
 export * from './requests'
 export * from './portal'
 export * from './policies'
 export * from './admin'
+export * from './reminders'
 export { ApiError } from './http'
 
 type Create<T> = Omit<Partial<T>, 'id' | 'version' | 'created_at' | 'updated_at'>
@@ -154,6 +156,8 @@ export const api = {
   notices: noticesApi,
   portalExtra: portalExtraApi,
   push: pushApi,
+  reminders: remindersApi,
+  inbox: inboxApi,
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

@@ -192,6 +192,24 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.parameters', anyOf: ['param.manage'] },
       },
       { path: 'system/notices', component: () => import('@/views/system/admin/NoticesView.vue'), meta: { title: 'menu.notices', anyOf: ['notice.manage'] } },
+      { path: 'reminders', redirect: '/reminders/calendar' },
+      {
+        path: 'reminders/calendar',
+        component: () => import('@/views/reminders/ReminderCalendarView.vue'),
+        meta: { title: 'menu.reminderCalendar', anyOf: ['reminder.read'] },
+      },
+      {
+        path: 'reminders/rules',
+        component: () => import('@/views/reminders/RulesView.vue'),
+        meta: { title: 'menu.reminderRules', anyOf: ['reminder.read'] },
+      },
+      {
+        path: 'reminders/deliveries',
+        component: () => import('@/views/reminders/DeliveriesView.vue'),
+        meta: { title: 'menu.reminderDeliveries', anyOf: ['reminder.read'] },
+      },
+      // 我的消息: every signed-in staff member's inbox (reached from the header).
+      { path: 'inbox', name: 'inbox', component: () => import('@/views/inbox/InboxView.vue'), meta: { title: 'menu.inbox' } },
       {
         path: 'newsletters',
         name: 'newsletters',
@@ -225,6 +243,8 @@ router.beforeEach(async (to) => {
   if (!auth.needsSetup && to.name === 'setup') return { path: homePath(auth.permissions) }
   // An enterprise account works in the portal: the staff dashboard is not its home.
   if (to.name === 'dashboard' && isPortalUser(auth.permissions)) return { path: PORTAL_HOME }
+  // An enterprise account's messages are in the portal's 消息中心.
+  if (to.name === 'inbox' && isPortalUser(auth.permissions)) return { path: '/portal/inbox' }
   if ((to.meta.anyOf || to.meta.scopes) && !allowed({ anyOf: to.meta.anyOf, scopes: to.meta.scopes }, auth.permissions, auth.me.scope?.kind)) {
     return { name: 'forbidden' }
   }

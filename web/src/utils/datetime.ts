@@ -171,3 +171,18 @@ export function formatYmdRange(from: string | null | undefined, to: string | nul
 export function pickerDateFormat(locale: string): string {
   return locale === 'en' ? 'YYYY-MM-DD' : 'YYYY年M月D日'
 }
+
+/**
+ * A compact moment for narrow lists: the time alone today ("14:05"), month and day this year
+ * ("11月25日 14:05" / "11-25 14:05"), the full date and time before (all in Asia/Shanghai).
+ */
+export function formatShortMoment(v: string | number | Date | null | undefined, locale: string, now: Date = new Date()): string {
+  const d = toDate(v)
+  if (!d) return ''
+  const p = shanghaiParts(d)
+  const n = shanghaiParts(now)
+  const time = `${p.hour}:${p.minute}`
+  if (p.year === n.year && p.month === n.month && p.day === n.day) return time
+  if (p.year === n.year) return locale === 'en' ? `${p.month}-${p.day} ${time}` : `${Number(p.month)}月${Number(p.day)}日 ${time}`
+  return formatDateTime(d, locale)
+}

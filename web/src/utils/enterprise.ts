@@ -4,6 +4,9 @@
 import type { EnterpriseSize, EnterpriseStage, ListQuery } from '@/api/types'
 import { addDays } from './datetime'
 
+/** The common certificate kinds (free text on the server), offered for picking. */
+export const CERTIFICATE_KINDS = ['高新技术企业证书', 'ISO 9001 质量管理体系认证', 'ISO 14001 环境管理体系认证', '排污许可证', '食品经营许可证', '药品生产许可证', '医疗器械注册证', 'CCC 强制性产品认证']
+
 // ---- money (integers in yuan in the API) ----
 
 const zhWan = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })

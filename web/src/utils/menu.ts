@@ -68,7 +68,16 @@ export const MENU: MenuItem[] = [
   { path: '/resources', title: 'menu.resources', icon: 'Connection', anyOf: business('resource.read'), comingSoon: true },
   { path: '/chains', title: 'menu.chains', icon: 'Share', anyOf: business('chain.read'), comingSoon: true },
   { path: '/events', title: 'menu.events', icon: 'Calendar', anyOf: business('event.read'), comingSoon: true },
-  { path: '/reminders', title: 'menu.reminders', icon: 'AlarmClock', anyOf: business('reminder.read'), comingSoon: true },
+  // Alarm-clock reminders (闹钟提醒): reminder.read sees them, reminder.manage edits the rules.
+  {
+    title: 'menu.reminders',
+    icon: 'AlarmClock',
+    children: [
+      { path: '/reminders/calendar', title: 'menu.reminderCalendar', icon: 'Calendar', anyOf: ['reminder.read'] },
+      { path: '/reminders/rules', title: 'menu.reminderRules', icon: 'SetUp', anyOf: ['reminder.read'] },
+      { path: '/reminders/deliveries', title: 'menu.reminderDeliveries', icon: 'Promotion', anyOf: ['reminder.read'] },
+    ],
+  },
   { path: '/stats', title: 'menu.stats', icon: 'DataAnalysis', anyOf: business('stats.read'), comingSoon: true },
   { path: '/projects', title: 'menu.projects', icon: 'Flag', anyOf: business('project.read'), comingSoon: true },
   {

@@ -3,6 +3,7 @@ import {
   addDays,
   formatDate,
   formatDateTime,
+  formatShortMoment,
   formatMoment,
   formatYmd,
   formatYmdRange,
@@ -100,5 +101,22 @@ describe('calendar dates the Chinese way', () => {
   it('gives the date pickers the same format', () => {
     expect(pickerDateFormat('zh-CN')).toBe('YYYY年M月D日')
     expect(pickerDateFormat('en')).toBe('YYYY-MM-DD')
+  })
+})
+
+describe('formatShortMoment', () => {
+  const now = new Date('2026-12-04T06:00:00Z') // 14:00 in Shanghai
+  it('shows the time alone today, in Shanghai', () => {
+    expect(formatShortMoment('2026-12-04T01:05:00Z', 'zh-CN', now)).toBe('09:05')
+    // 23:30 UTC on the 3rd is already the 4th in Shanghai
+    expect(formatShortMoment('2026-12-03T23:30:00Z', 'en', now)).toBe('07:30')
+  })
+  it('drops the year within the year', () => {
+    expect(formatShortMoment('2026-11-25T06:05:00Z', 'zh-CN', now)).toBe('11月25日 14:05')
+    expect(formatShortMoment('2026-11-25T06:05:00Z', 'en', now)).toBe('11-25 14:05')
+  })
+  it('shows the full moment for an earlier year, nothing for no date', () => {
+    expect(formatShortMoment('2025-12-31T06:05:00Z', 'zh-CN', now)).toBe('2025年12月31日 14:05')
+    expect(formatShortMoment(null, 'zh-CN', now)).toBe('')
   })
 })

@@ -8,14 +8,15 @@ const PERMS: Record<string, string[]> = {
   auditor: ['audit.read'],
   bureau_leader: [
     'org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.export',
-    'catalog.read', 'catalog.manage', 'request.read', 'request.approve', 'policy.read', 'policy.manage',
+    'catalog.read', 'catalog.manage', 'request.read', 'request.approve', 'policy.read', 'policy.manage', 'reminder.read',
+    'reminder.manage',
   ],
   station_manager: [
     'org.read', 'org.manage', 'account.read', 'roster.read', 'roster.manage', 'enterprise.read', 'enterprise.write',
     'catalog.read', 'catalog.manage', 'request.read', 'request.intake', 'request.handle', 'request.approve', 'policy.read',
-    'policy.manage',
+    'policy.manage', 'reminder.read', 'reminder.manage',
   ],
-  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write', 'catalog.read', 'request.read', 'request.intake', 'request.handle', 'policy.read'],
+  specialist: ['org.read', 'roster.read', 'enterprise.read', 'enterprise.write', 'catalog.read', 'request.read', 'request.intake', 'request.handle', 'policy.read', 'reminder.read'],
   department_handler: ['org.read', 'enterprise.read', 'catalog.read', 'request.read', 'request.handle', 'policy.read'],
   enterprise_user: ['portal.use'],
 }
@@ -92,7 +93,7 @@ describe('permission-based menu', () => {
   })
 
   it('lists all the modules of the platform', () => {
-    expect(leaves(MENU)).toHaveLength(33)
+    expect(leaves(MENU)).toHaveLength(35)
   })
 
   it('offers window intake to the window officers and the queue to everyone who reads requests', () => {
@@ -120,6 +121,18 @@ describe('permission-based menu', () => {
   it('groups the one-door screens under one menu entry', () => {
     expect(menuTrail('/requests/intake').map((i) => i.title)).toEqual(['menu.requests', 'menu.intake'])
     expect(menuTrail('/system/calendar').map((i) => i.title)).toEqual(['menu.system', 'menu.calendar'])
+  })
+
+  it('groups the reminder screens for reminder.read holders', () => {
+    for (const role of ['bureau_leader', 'station_manager', 'specialist']) {
+      const group = filterMenu(MENU, PERMS[role]).find((m) => m.title === 'menu.reminders')
+      expect(group?.children?.map((c) => c.path)).toEqual(['/reminders/calendar', '/reminders/rules', '/reminders/deliveries'])
+    }
+    for (const role of ['department_handler', 'auditor', 'system_admin', 'enterprise_user']) {
+      expect(paths(PERMS[role]).some((p) => p?.startsWith('/reminders'))).toBe(false)
+    }
+    expect(leaves(MENU).filter((i) => i.path?.startsWith('/reminders')).every((i) => !i.comingSoon)).toBe(true)
+    expect(menuTrail('/reminders/rules').map((i) => i.title)).toEqual(['menu.reminders', 'menu.reminderRules'])
   })
 
   it('puts the portal pages under one group', () => {
