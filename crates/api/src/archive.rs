@@ -29,8 +29,6 @@ use zt_domain::{Error, ErrorKind, FieldError};
 
 pub const SIZES: [&str; 2] = ["above", "below"];
 pub const STAGES: [&str; 3] = ["startup", "growth", "mature"];
-pub const GRADES: [(&str, &str, &str); 3] =
-    [("A", "A 类（重点服务）", "A (key)"), ("B", "B 类（重点关注）", "B (watch)"), ("C", "C 类（一般）", "C (general)")];
 pub const CONTACT_ROLES: [&str; 4] = ["liaison", "policy_expert", "cqo", "other"];
 pub const IP_KINDS: [&str; 5] = ["invention", "utility_model", "design", "trademark", "software"];
 pub const IP_STATUSES: [&str; 4] = ["pending", "granted", "expired", "transferred"];
@@ -661,9 +659,9 @@ pub async fn label_defs(State(st): State<AppState>, Authed(s): Authed) -> ApiRes
         return Err(Error::forbidden().into());
     }
     let mut tx = st.db.read().await?;
-    let v = repo::label_defs(&mut tx).await?;
+    let v = crate::dicts::entries(&st, &mut tx, "enterprise_label").await?;
     tx.commit().await?;
-    Ok(Json(v))
+    Ok(Json(v.as_ref().clone()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -704,8 +702,11 @@ pub async fn add_label_def(
         name_en: if name_en.is_empty() { i.name_zh.trim().to_string() } else { name_en },
         builtin: false,
         sort_order: 1000 + defs.len() as i64,
+        color: String::new(),
+        enabled: true,
+        version: 1,
     };
-    repo::insert_label_def(&mut tx, &d).await?;
+    crate::dicts::add(&mut tx, "enterprise_label", &d).await?;
     record(
         &mut tx,
         &st,
@@ -723,14 +724,23 @@ pub async fn add_label_def(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GradeDef {
-    pub code: &'static str,
-    pub name_zh: &'static str,
-    pub name_en: &'static str,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub enabled: bool,
 }
 
+/// The grades (the `grade` dictionary), disabled ones too (old records still carry them).
 #[utoipa::path(get, path = "/api/grades", tag = "archive", responses((status = 200, body = Vec<GradeDef>)))]
-pub async fn grade_defs(Authed(_s): Authed) -> Json<Vec<GradeDef>> {
-    Json(GRADES.iter().map(|(code, zh, en)| GradeDef { code, name_zh: zh, name_en: en }).collect())
+pub async fn grade_defs(State(st): State<AppState>, Authed(_s): Authed) -> ApiResult<Json<Vec<GradeDef>>> {
+    let mut tx = st.db.read().await?;
+    let es = crate::dicts::entries(&st, &mut tx, "grade").await?;
+    tx.commit().await?;
+    Ok(Json(
+        es.iter()
+            .map(|e| GradeDef { code: e.code.clone(), name_zh: e.name_zh.clone(), name_en: e.name_en.clone(), enabled: e.enabled })
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/enterprises/{id}/labels", tag = "archive", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<LabelPeriod>)))]
@@ -771,12 +781,14 @@ pub async fn add_label(
     s.actor.require("enterprise.write")?;
     let mut c = Checks::new();
     let label = i.label.clone().unwrap_or_default().trim().to_string();
-    let defs = repo::label_defs(&mut tx).await?;
+    let defs = crate::dicts::entries(&st, &mut tx, "enterprise_label").await?;
     let def = defs.iter().find(|d| d.code == label);
     if label.is_empty() {
         c.add("label", "required");
     } else if def.is_none() {
         c.add("label", "label.unknown");
+    } else if def.is_some_and(|d| !d.enabled) {
+        c.add("label", "dict.disabled");
     }
     let from = date_field(&mut c, "valid_from", i.valid_from.as_deref());
     if from.is_none() && i.valid_from.as_deref().map(str::trim).unwrap_or("").is_empty() {
@@ -855,7 +867,7 @@ pub async fn end_label(
     c.finish()?;
     l.version = expected + 1;
     repo::save_label(&mut tx, &l, expected).await?;
-    let label_name = repo::label_defs(&mut tx).await?.into_iter().find(|d| d.code == l.label).map(|d| d.name_zh).unwrap_or(l.label.clone());
+    let label_name = crate::dicts::name_of(&crate::dicts::entries(&st, &mut tx, "enterprise_label").await?, &l.label);
     let summary =
         format!("{label_name}有效期调整为 {} 至 {}", l.valid_from.0, l.valid_to.map(|d| d.0.to_string()).unwrap_or_else(|| "长期".into()));
     story(
@@ -906,7 +918,11 @@ pub async fn add_grade(
     s.actor.require("enterprise.write")?;
     let mut c = Checks::new();
     let grade = i.grade.clone().unwrap_or_default().trim().to_uppercase();
-    one_of(&mut c, "grade", &grade, &GRADES.map(|g| g.0));
+    if grade.is_empty() {
+        c.add("grade", "required");
+    } else {
+        crate::dicts::require_enabled(&st, &mut tx, "grade", "grade", &grade, &mut c).await?;
+    }
     let on = date_field(&mut c, "effective_on", i.effective_on.as_deref());
     if on.is_none() && i.effective_on.as_deref().map(str::trim).unwrap_or("").is_empty() {
         c.add("effective_on", "required");

@@ -783,7 +783,8 @@ pub async fn export(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Expor
     let (rows, _, _) = repo::list(&mut tx, &s.actor.scope, &f, sort, desc, total.max(1), 0, st.today()).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.e.id).collect();
     let mut labels: HashMap<Uuid, Vec<String>> = HashMap::new();
-    let defs: HashMap<String, String> = repo::label_defs(&mut tx).await?.into_iter().map(|d| (d.code, d.name_zh)).collect();
+    let defs: HashMap<String, String> =
+        crate::dicts::entries(&st, &mut tx, "enterprise_label").await?.iter().map(|d| (d.code.clone(), d.name_zh.clone())).collect();
     for chunk in ids.chunks(500) {
         for (id, l) in repo::labels_on(&mut tx, chunk, st.today()).await? {
             labels.entry(id).or_default().push(defs.get(&l).cloned().unwrap_or(l));

@@ -29,9 +29,9 @@ pub async fn categories(State(st): State<AppState>, Authed(s): Authed) -> ApiRes
         s.actor.require("catalog.read")?;
     }
     let mut tx = st.db.read().await?;
-    let v = repo::categories(&mut tx).await?;
+    let v = crate::dicts::entries(&st, &mut tx, "catalog_category").await?;
     tx.commit().await?;
-    Ok(Json(v))
+    Ok(Json(v.as_ref().clone()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -67,8 +67,11 @@ pub async fn add_category(
         name_en: if name_en.is_empty() { i.name_zh.trim().into() } else { name_en },
         builtin: false,
         sort_order: 100 + all.len() as i64 * 10,
+        color: String::new(),
+        enabled: true,
+        version: 1,
     };
-    repo::insert_category(&mut tx, &cat).await?;
+    crate::dicts::add(&mut tx, "catalog_category", &cat).await?;
     record(
         &mut tx,
         &st,
@@ -110,8 +113,8 @@ pub struct ItemView {
 }
 
 /// One item with its current slip.
-pub(crate) async fn view(tx: &mut Tx, item: Item) -> Result<ItemView, Error> {
-    let cats = repo::categories(tx).await?;
+pub(crate) async fn view(st: &AppState, tx: &mut Tx, item: Item) -> Result<ItemView, Error> {
+    let cats = crate::dicts::entries(st, tx, "catalog_category").await?;
     view_with(tx, &cats, item, true).await
 }
 
@@ -142,7 +145,7 @@ pub async fn list(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ItemQue
     let f = ItemFilter { q: q.q, category: q.category, status: q.status, station_id: q.station_id, process_type: q.process_type };
     let mut tx = st.db.read().await?;
     let (items, total) = repo::list(&mut tx, &s.actor.scope, &f, limit, offset).await?;
-    let cats = repo::categories(&mut tx).await?;
+    let cats = crate::dicts::entries(&st, &mut tx, "catalog_category").await?;
     let mut out = Vec::new();
     for i in items {
         out.push(view_with(&mut tx, &cats, i, false).await?);
@@ -157,7 +160,7 @@ pub async fn get(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> A
     let mut tx = st.db.read().await?;
     let read = repo::get(&mut tx, &s.actor.scope, id).await;
     let item = crate::org::or_denied(&mut tx, read, "service_item", id).await?;
-    let v = view(&mut tx, item).await?;
+    let v = view(&st, &mut tx, item).await?;
     tx.commit().await?;
     Ok(Json(v))
 }
@@ -241,8 +244,9 @@ fn check_slip(c: &mut Checks, entries: &[SlipEntryInput]) -> Vec<SlipEntry> {
 }
 
 /// Applies an input to an item, collecting every bad field.
-async fn apply(tx: &mut Tx, actor: &Actor, it: &mut Item, i: &ItemInput, creating: bool) -> Result<Vec<SlipEntry>, Error> {
+async fn apply(st: &AppState, tx: &mut Tx, actor: &Actor, it: &mut Item, i: &ItemInput, creating: bool) -> Result<Vec<SlipEntry>, Error> {
     let mut c = Checks::new();
+    let category_before = it.category_code.clone();
     let t = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string());
     if let Some(v) = t(&i.name) {
         it.name = v;
@@ -251,11 +255,13 @@ async fn apply(tx: &mut Tx, actor: &Actor, it: &mut Item, i: &ItemInput, creatin
     if let Some(v) = t(&i.category_code) {
         it.category_code = v;
     }
-    let cats = repo::categories(tx).await?;
+    let cats = crate::dicts::entries(st, tx, "catalog_category").await?;
     if it.category_code.is_empty() {
         c.add("category_code", "required");
     } else if !cats.iter().any(|x| x.code == it.category_code) {
         c.add("category_code", "ref.not_found");
+    } else if (creating || it.category_code != category_before) && cats.iter().any(|x| x.code == it.category_code && !x.enabled) {
+        c.add("category_code", "dict.disabled");
     }
     if let Some(v) = i.station_id {
         it.station_id = v;
@@ -376,7 +382,7 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
         updated_at: now,
     };
     let mut tx = st.db.write().await?;
-    let slip = apply(&mut tx, &s.actor, &mut it, &i, true).await?;
+    let slip = apply(&st, &mut tx, &s.actor, &mut it, &i, true).await?;
     repo::insert(&mut tx, &it).await?;
     let row = SlipRow {
         id: Uuid::now_v7(),
@@ -398,7 +404,7 @@ pub async fn create(State(st): State<AppState>, Authed(s): Authed, Body(i): Body
         json!({"after": &it, "slip": &slip}),
     )
     .await?;
-    let v = view(&mut tx, it).await?;
+    let v = view(&st, &mut tx, it).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
@@ -421,7 +427,7 @@ pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
     let mut it = editable(&mut tx, &s.actor, id).await?;
     let expected = crate::org::version_of(i.version)?;
     let before = it.clone();
-    apply(&mut tx, &s.actor, &mut it, &i, false).await?;
+    apply(&st, &mut tx, &s.actor, &mut it, &i, false).await?;
     it.version += 1;
     it.updated_at = st.now();
     repo::save(&mut tx, &it, expected).await?;
@@ -437,7 +443,7 @@ pub async fn update(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, B
         json!({"changes": diff}),
     )
     .await?;
-    let v = view(&mut tx, it).await?;
+    let v = view(&st, &mut tx, it).await?;
     tx.commit().await?;
     Ok(Json(v))
 }
@@ -468,7 +474,7 @@ async fn set_status(st: &AppState, actor: &Actor, id: Uuid, version: Option<i64>
         json!({"status": status}),
     )
     .await?;
-    let v = view(&mut tx, it).await?;
+    let v = view(&st, &mut tx, it).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -533,7 +539,7 @@ pub async fn put_slip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id,
         json!({"slip_version": it.slip_version, "entries": &entries}),
     )
     .await?;
-    let v = view(&mut tx, it).await?;
+    let v = view(&st, &mut tx, it).await?;
     tx.commit().await?;
     Ok(Json(v))
 }

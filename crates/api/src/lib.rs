@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod context;
+pub mod dicts;
 pub mod duty;
 pub mod error;
 pub mod extract;
@@ -217,6 +218,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::accounts_of, portal::open_account))
         .routes(routes!(portal::close_account))
         .routes(routes!(portal::reopen_account))
+        .routes(routes!(dicts::list))
+        .routes(routes!(dicts::get))
+        .routes(routes!(dicts::create))
+        .routes(routes!(dicts::update))
         .routes(routes!(reminders::watches))
         .routes(routes!(reminders::rules, reminders::create_rule))
         .routes(routes!(reminders::update_rule))

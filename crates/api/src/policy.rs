@@ -65,10 +65,10 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// The fields rules test, as this bureau's archive has them (its stations, its labels).
-async fn archive_schema(tx: &mut Tx, bureau: Uuid) -> Result<Schema, Error> {
+async fn archive_schema(st: &AppState, tx: &mut Tx, bureau: Uuid) -> Result<Schema, Error> {
     let stations: Vec<(Uuid, String)> =
         tx.all(&zt_db::Sql::new("SELECT id, name FROM station WHERE bureau_id = $1 ORDER BY name, id").bind(bureau)).await?;
-    let labels = archive_repo::label_defs(tx).await?;
+    let labels = crate::dicts::entries(st, tx, "enterprise_label").await?;
     let num = |name: &str, ty: FieldType, zh: &str, en: &str, uz: &str, ue: &str| Field::new(name, ty).labelled(zh, en, uz, ue);
     let fields =
         vec![
@@ -201,7 +201,7 @@ pub async fn fields(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<
     s.actor.require("policy.read")?;
     let bureau = s.actor.scope.bureau().ok_or_else(Error::forbidden)?;
     let mut tx = st.db.read().await?;
-    let schema = archive_schema(&mut tx, bureau).await?;
+    let schema = archive_schema(&st, &mut tx, bureau).await?;
     tx.commit().await?;
     Ok(Json(
         schema
@@ -512,8 +512,15 @@ pub struct RuleInput {
 }
 
 /// Checks a rule against the bureau's fields and compiles it for `at`.
-async fn checked(tx: &mut Tx, bureau: Uuid, rule: &Json_, params: &Json_, at: Day) -> Result<(Schema, zt_policy::Compiled), Error> {
-    let schema = archive_schema(tx, bureau).await?;
+async fn checked(
+    st: &AppState,
+    tx: &mut Tx,
+    bureau: Uuid,
+    rule: &Json_,
+    params: &Json_,
+    at: Day,
+) -> Result<(Schema, zt_policy::Compiled), Error> {
+    let schema = archive_schema(st, tx, bureau).await?;
     let rs =
         RuleSet::from_json(&rule_set("policy", "", rule, params), &schema).map_err(|e| rule_errors(e.into_iter().map(strip).collect()))?;
     let compiled = rs.compile(&schema, to_day(at)).map_err(|e| rule_errors(e.into_iter().map(strip).collect()))?;
@@ -537,7 +544,7 @@ pub async fn put_rule(State(st): State<AppState>, Authed(s): Authed, Id(id): Id,
     s.actor.require("policy.manage")?;
     let expected = expect_version(&p, i.version)?;
     let params = i.parameters.clone().unwrap_or_else(|| json!({}));
-    checked(&mut tx, p.bureau_id, &i.rule, &params, st.today()).await?;
+    checked(&st, &mut tx, p.bureau_id, &i.rule, &params, st.today()).await?;
     p.rule_version += 1;
     repo::insert_rule(
         &mut tx,
@@ -657,7 +664,7 @@ pub async fn preview(
     c.finish()?;
     let mut tx = st.db.read().await?;
     let params = i.parameters.clone().unwrap_or_else(|| json!({}));
-    let (schema, compiled) = checked(&mut tx, bureau, &i.rule, &params, at).await?;
+    let (schema, compiled) = checked(&st, &mut tx, bureau, &i.rule, &params, at).await?;
     let facts = repo::facts(&mut tx, &s.actor.scope, None, at).await?;
     let enterprise = match i.enterprise_id {
         Some(e) => {
@@ -744,7 +751,7 @@ async fn match_policy(
     let mut tx = st.db.read().await?;
     let p = visible(&mut tx, actor, id).await?;
     let today = st.today();
-    let schema = archive_schema(&mut tx, p.bureau_id).await?;
+    let schema = archive_schema(&st, &mut tx, p.bureau_id).await?;
     let Some(compiled) = compiled_policy(&mut tx, &schema, &p, today).await? else {
         return Err(Error::conflict("policy.no_rule"));
     };
@@ -936,7 +943,7 @@ pub(crate) async fn for_enterprise(
     let mut out = Vec::new();
     let facts = repo::facts(tx, &Scope::Bureau { bureau }, Some(enterprise), today).await?;
     let Some(f) = facts.first() else { return Ok(out) };
-    let schema = archive_schema(tx, bureau).await?;
+    let schema = archive_schema(st, tx, bureau).await?;
     let row = row_of(&schema, f);
     for p in repo::live(tx, bureau, today).await? {
         if let Some(compiled) = compiled_policy(tx, &schema, &p, today).await? {
@@ -1003,7 +1010,7 @@ pub async fn run_all(st: &AppState, bureau: Uuid, actor: Option<&Actor>) -> Resu
     let mut changed = 0;
     let mut eval = std::time::Duration::ZERO;
     let mut n_policies = 0;
-    let schema = archive_schema(&mut tx, bureau).await?;
+    let schema = archive_schema(&st, &mut tx, bureau).await?;
     let rows: Vec<Vec<Option<Val>>> = facts.iter().map(|f| row_of(&schema, f)).collect();
     for p in &policies {
         let Some(compiled) = compiled_policy(&mut tx, &schema, p, today).await? else { continue };
@@ -1287,7 +1294,7 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
     let mut tx = st.db.read().await?;
     let push = zt_db::push::push(&mut tx, push_id).await?;
     let p = repo::get_unscoped(&mut tx, push.policy_id).await?;
-    let schema = archive_schema(&mut tx, p.bureau_id).await?;
+    let schema = archive_schema(&st, &mut tx, p.bureau_id).await?;
     let compiled = compiled_policy(&mut tx, &schema, &p, today).await?;
     let facts = repo::facts(&mut tx, &Scope::Bureau { bureau: p.bureau_id }, None, today).await?;
     let done: std::collections::HashSet<Uuid> = zt_db::push::delivered_to(&mut tx, push_id).await?.into_iter().collect();

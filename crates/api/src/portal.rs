@@ -95,7 +95,7 @@ pub async fn items(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<ItemQu
     let (_, station) = mine(&mut tx, &s.actor).await?;
     let f = ItemFilter { q: q.q, category: q.category, status: Some("published".into()), station_id: None, process_type: q.process_type };
     let (rows, total) = catalog_repo::list(&mut tx, &station_scope(&station), &f, limit, offset).await?;
-    let cats = catalog_repo::categories(&mut tx).await?;
+    let cats = crate::dicts::entries(&st, &mut tx, "catalog_category").await?;
     let mut out = Vec::new();
     for i in rows {
         out.push(view_with(&mut tx, &cats, i, false).await?);
@@ -119,7 +119,7 @@ pub async fn item(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> 
     let mut tx = st.db.read().await?;
     let (_, station) = mine(&mut tx, &s.actor).await?;
     let i = offered(&mut tx, &station, id).await?;
-    let v = view(&mut tx, i).await?;
+    let v = view(&st, &mut tx, i).await?;
     tx.commit().await?;
     Ok(Json(v))
 }

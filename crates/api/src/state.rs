@@ -28,6 +28,8 @@ pub struct AppState {
     pub progress: Arc<Mutex<HashMap<Uuid, (i64, i64)>>>,
     /// When this instance started (uptime on the server monitor).
     pub started_at: std::time::Instant,
+    /// Every dictionary, as of a dictionary version (see `dicts`).
+    pub dicts: Arc<std::sync::RwLock<Option<crate::dicts::Snapshot>>>,
 }
 
 impl AppState {

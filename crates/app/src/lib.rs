@@ -151,6 +151,7 @@ impl Application {
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             progress: Default::default(),
             started_at: std::time::Instant::now(),
+            dicts: Default::default(),
         };
         if let Err(e) = zt_api::params::load_security(&state).await {
             tracing::warn!(error = %e, "reading the security parameters; the configured ones apply");

@@ -515,31 +515,15 @@ pub async fn add_former_name(tx: &mut Tx, id: Uuid, name: &str, until: Day) -> R
 
 // ------------------------------------------------------------------ labels
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct LabelDef {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub builtin: bool,
-    #[serde(skip)]
-    pub sort_order: i64,
-}
+/// An enterprise label (the `enterprise_label` dictionary).
+pub type LabelDef = crate::dicts::Entry;
 
 pub async fn label_defs(tx: &mut Tx) -> Result<Vec<LabelDef>, Error> {
-    tx.all(&Sql::new("SELECT * FROM label_def ORDER BY sort_order, code")).await
+    crate::dicts::entries(tx, "enterprise_label").await
 }
 
 pub async fn insert_label_def(tx: &mut Tx, d: &LabelDef) -> Result<(), Error> {
-    tx.exec(
-        &Sql::new("INSERT INTO label_def (code, name_zh, name_en, builtin, sort_order) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&d.code)
-            .bind(&d.name_zh)
-            .bind(&d.name_en)
-            .bind(d.builtin)
-            .bind(d.sort_order),
-    )
-    .await
-    .map(|_| ())
+    crate::dicts::insert(tx, "enterprise_label", d).await
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]

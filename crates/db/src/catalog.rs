@@ -8,14 +8,8 @@ use uuid::Uuid;
 use zt_domain::Error;
 use zt_domain::scope::Scope;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
-pub struct Category {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub builtin: bool,
-    pub sort_order: i64,
-}
+/// A catalog category (the `catalog_category` dictionary).
+pub type Category = crate::dicts::Entry;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct Item {
@@ -89,15 +83,11 @@ impl SlipRow {
 }
 
 pub async fn categories(tx: &mut Tx) -> Result<Vec<Category>, Error> {
-    tx.all(&Sql::new("SELECT * FROM service_category ORDER BY sort_order, code")).await
+    crate::dicts::entries(tx, "catalog_category").await
 }
 
 pub async fn insert_category(tx: &mut Tx, c: &Category) -> Result<(), Error> {
-    tx.insert_many("INSERT INTO service_category (code, name_zh, name_en, builtin, sort_order)", &[c], |c| {
-        vec![(&c.code).into(), (&c.name_zh).into(), (&c.name_en).into(), c.builtin.into(), c.sort_order.into()]
-    })
-    .await
-    .map(|_| ())
+    crate::dicts::insert(tx, "catalog_category", c).await
 }
 
 /// Items the scope may see: its bureau's bureau-wide items and its station's own.

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod dicts;
 pub mod duty;
 pub mod jobs;
 pub mod meta;

@@ -49,6 +49,7 @@ pub const PERMISSIONS: &[Permission] = &[
         code: "reminder.read", name_zh: "查看提醒、提醒日历和发送记录", name_en: "View reminders, their calendar and deliveries"
     },
     Permission { code: "reminder.manage", name_zh: "维护提醒规则和模板", name_en: "Maintain reminder rules and templates" },
+    Permission { code: "dict.manage", name_zh: "维护数据字典", name_en: "Maintain dictionaries" },
 ];
 
 /// The permissions of the first release, before the service catalog: an installation without a
@@ -112,6 +113,7 @@ pub const ROLES: &[RoleDef] = &[
             "job.manage",
             "param.manage",
             "notice.manage",
+            "dict.manage",
         ],
     },
     RoleDef {

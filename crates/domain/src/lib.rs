@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod check;
 pub mod clock;
 pub mod crypto;
+pub mod dicts;
 pub mod error;
 pub mod ident;
 pub mod messages;

@@ -172,3 +172,93 @@ both!(notices_reach_their_audience_and_record_who_read_them, |app| {
     assert_eq!(app.get(&spec, "/api/notices").await.1, json!([]));
     assert_eq!(app.post(&spec, "/api/notices", json!({"title": "x", "body": "y"})).await.0, StatusCode::FORBIDDEN);
 });
+
+both!(a_dictionary_entry_reaches_its_module_and_a_disabled_one_stays_readable, |app| {
+    let admin = app.login("sysadmin").await;
+    let (s, dicts) = app.get(&admin, "/api/dicts").await;
+    assert_eq!(s, StatusCode::OK, "{dicts}");
+    let codes: Vec<&str> = dicts.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    for want in [
+        "enterprise_label",
+        "grade",
+        "catalog_category",
+        "certificate_type",
+        "industry",
+        "need_category",
+        "event_kind",
+        "capability_tag",
+        "circle_layer",
+    ] {
+        assert!(codes.contains(&want), "{want}: {codes:?}");
+    }
+    let (_, industries) = app.get(&admin, "/api/dicts/industry").await;
+    let ind = industries.as_array().unwrap();
+    assert_eq!(ind.iter().filter(|e| e["code"].as_str().unwrap().len() == 1).count(), 20, "GB/T 4754-2017 has 20 sections");
+    assert!(ind.iter().any(|e| e["code"] == "C27" && e["name_zh"] == "医药制造业"));
+
+    // bad entries are refused by field; a specialist may not add any
+    let (s, v) = app.post(&admin, "/api/dicts/enterprise_label/entries", json!({"code": "bad code", "name_zh": "", "color": "pink"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = zt_testkit::field_codes(&v).into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, vec!["code", "name_zh", "name_en", "color"], "{v}");
+    let specialist = app.login("zhangwei").await;
+    assert_eq!(app.post(&specialist, "/api/dicts/grade/entries", json!({"code": "D", "name_zh": "D 类"})).await.0, StatusCode::FORBIDDEN);
+
+    // a new label, through a second instance too, is offered by the archive at once
+    let other = app.another_instance().await;
+    let leader_elsewhere = other.login("leader").await;
+    assert!(!other.get(&leader_elsewhere, "/api/labels").await.1.to_string().contains("pudong_star"));
+    let (s, e) = app
+        .post(
+            &admin,
+            "/api/dicts/enterprise_label/entries",
+            json!({"code": "pudong_star", "name_zh": "浦东明星企业", "name_en": "Pudong star", "color": "success"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (_, labels) = other.get(&leader_elsewhere, "/api/labels").await;
+    assert!(labels.as_array().unwrap().iter().any(|l| l["code"] == "pudong_star" && l["enabled"] == true), "{labels}");
+    let manager = app.login("zhangjiang").await;
+    let (_, list) = app.get(&manager, "/api/enterprises?page_size=2").await;
+    let (e1, e2) = (list["items"][0]["id"].as_str().unwrap().to_string(), list["items"][1]["id"].as_str().unwrap().to_string());
+    let (s, v) =
+        app.post(&manager, &format!("/api/enterprises/{e1}/labels"), json!({"label": "pudong_star", "valid_from": "2026-01-01"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // and a new grade is one the archive accepts
+    let (s, _) = app.post(&admin, "/api/dicts/grade/entries", json!({"code": "D", "name_zh": "D 类（观察）", "color": "info"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, v) = app
+        .post(
+            &manager,
+            &format!("/api/enterprises/{e1}/grades"),
+            json!({"grade": "D", "effective_on": "2026-11-01", "reason": "新设观察类"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
+    // disabled: the old records keep it, readable; nobody can give it anew
+    let (s, v) = app
+        .put(
+            &admin,
+            "/api/dicts/enterprise_label/entries/pudong_star",
+            json!({"name_zh": "浦东明星企业", "enabled": false, "version": e["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) =
+        app.put(&admin, "/api/dicts/enterprise_label/entries/pudong_star", json!({"name_zh": "浦东明星", "version": e["version"]})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "a stale version: {v}");
+    let (_, labels) = app.get(&manager, "/api/labels").await;
+    assert!(
+        labels.as_array().unwrap().iter().any(|l| l["code"] == "pudong_star" && l["enabled"] == false && l["name_zh"] == "浦东明星企业")
+    );
+    let (_, held) = app.get(&manager, &format!("/api/enterprises/{e1}/labels")).await;
+    assert!(held.as_array().unwrap().iter().any(|l| l["label"] == "pudong_star"), "{held}");
+    let (s, v) =
+        app.post(&manager, &format!("/api/enterprises/{e2}/labels"), json!({"label": "pudong_star", "valid_from": "2026-01-01"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(zt_testkit::field_codes(&v), vec![("label".to_string(), "dict.disabled".to_string())]);
+    let (_, g) = app.get(&manager, "/api/grades").await;
+    assert!(g.as_array().unwrap().iter().any(|x| x["code"] == "D" && x["enabled"] == true));
+    other.cleanup().await;
+});
