@@ -236,6 +236,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reminders::inbox_read))
         .routes(routes!(reminders::deliveries))
         .routes(routes!(reminders::retry_delivery))
+        .routes(routes!(reminders::ack_link))
         .routes(routes!(reminders::run_now))
 }
 

@@ -32,6 +32,8 @@ pub struct Channels {
     pub smtp_from: String,
     pub webhook_url: String,
     pub webhook_secret: String,
+    /// The system's public address, for links in messages ("" when not set).
+    pub public_url: String,
 }
 
 impl Channels {
@@ -45,6 +47,7 @@ impl Channels {
             smtp_from: crate::params::get(st, &mut tx, "smtp.from").await?,
             webhook_url: crate::params::get(st, &mut tx, "webhook.url").await?,
             webhook_secret: crate::params::get(st, &mut tx, "webhook.secret").await?,
+            public_url: crate::params::get(st, &mut tx, "server.public_url").await?.trim().to_string(),
         };
         tx.commit().await?;
         c.smtp_host = c.smtp_host.trim().to_string();
@@ -277,13 +280,31 @@ pub struct Text {
 
 /// What a message is about: its source, and the key that makes it exist once per recipient,
 /// channel and (for reminders) escalation level.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct About {
     pub source_type: &'static str,
     pub source_id: Uuid,
     pub bureau_id: Uuid,
     pub enterprise_id: Uuid,
     pub level: i64,
+    /// For reminders by e-mail: the link that marks it handled (the public address and the key).
+    pub ack: Option<(String, std::sync::Arc<zt_domain::crypto::Cipher>)>,
+}
+
+/// The token of an acknowledgement link: which reminder, who got it, and a keyed hash of both.
+pub fn ack_token(cipher: &zt_domain::crypto::Cipher, reminder: Uuid, recipient: Uuid) -> String {
+    let mac = cipher.lookup_hash(&format!("reminder-ack:{reminder}:{recipient}"));
+    format!("{}.{}.{}", reminder.simple(), recipient.simple(), &mac[..32])
+}
+
+/// The reminder and recipient of a genuine token.
+pub fn check_ack_token(cipher: &zt_domain::crypto::Cipher, token: &str) -> Option<(Uuid, Uuid)> {
+    let mut parts = token.split('.');
+    let (r, who) = (parts.next()?.parse::<Uuid>().ok()?, parts.next()?.parse::<Uuid>().ok()?);
+    let want = ack_token(cipher, r, who);
+    // compare without an early exit
+    let same = want.len() == token.len() && want.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    same.then_some((r, who))
 }
 
 /// The enterprise's contacts (联络员、政策达人、首席质量官…), for e-mail and webhook messages.
@@ -309,6 +330,12 @@ pub fn message(cfg: &Channels, about: &About, channel: &str, to: &To, text: &Tex
         ("webhook", _) => (cfg.webhook_url.clone(), if cfg.webhook_ready() { "queued" } else { "failed" }),
         _ => return None,
     };
+    let (mut body, mut body_en) = (text.body.clone(), text.body_en.clone());
+    if let (Some((base, cipher)), "email") = (&about.ack, channel) {
+        let url = format!("{}/api/reminders/ack/{}", base.trim_end_matches('/'), ack_token(cipher, about.source_id, to.id));
+        body = format!("{body}\n\n处理完毕后请点击确认（已处理）：{url}");
+        body_en = format!("{body_en}\n\nOnce handled, confirm here: {url}");
+    }
     Some(Notification {
         id: Uuid::now_v7(),
         dedupe_key: format!("{}:{}:{}:{channel}:{}", about.source_type, about.source_id, about.level, to.id),
@@ -322,9 +349,9 @@ pub fn message(cfg: &Channels, about: &About, channel: &str, to: &To, text: &Tex
         recipient_name: to.name.clone(),
         address,
         title: text.title.clone(),
-        body: text.body.clone(),
+        body,
         title_en: text.title_en.clone(),
-        body_en: text.body_en.clone(),
+        body_en,
         level: about.level,
         status: status.into(),
         error: (status == "failed").then(|| not_configured(channel)),
@@ -363,6 +390,19 @@ mod tests {
         assert_ne!(a, signature("k", 101, "{}"));
         assert_ne!(a, signature("k2", 100, "{}"));
         assert_ne!(a, signature("k", 100, "{ }"));
+    }
+
+    #[test]
+    fn ack_tokens_are_bound_to_reminder_and_recipient() {
+        let c = zt_domain::crypto::Cipher::new(&zt_domain::crypto::Cipher::generate_key());
+        let (r, who) = (Uuid::now_v7(), Uuid::now_v7());
+        let t = ack_token(&c, r, who);
+        assert_eq!(check_ack_token(&c, &t), Some((r, who)));
+        let other = ack_token(&c, r, Uuid::now_v7());
+        let forged = format!("{}.{}", &t[..t.rfind('.').unwrap()], &other[other.rfind('.').unwrap() + 1..]);
+        assert_eq!(check_ack_token(&c, &forged), None);
+        let another_key = zt_domain::crypto::Cipher::new(&zt_domain::crypto::Cipher::generate_key());
+        assert_eq!(check_ack_token(&another_key, &t), None);
     }
 
     #[test]

@@ -1376,6 +1376,7 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
                     bureau_id: p.bureau_id,
                     enterprise_id: *e,
                     level: 0,
+                    ack: None,
                 };
                 for to in crate::notify::contacts(&mut tx, *e).await? {
                     for ch in &external {

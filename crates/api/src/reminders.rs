@@ -582,6 +582,58 @@ pub async fn deliveries(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<D
     Ok(Json(Page::new(rows, total, &paging)))
 }
 
+/// The acknowledgement link of a reminder e-mail (no sign-in: the token names the reminder and
+/// the recipient and carries their keyed hash). Answers a small page.
+#[utoipa::path(get, path = "/api/reminders/ack/{token}", tag = "reminders", params(("token" = String, Path)), responses((status = 200, description = "HTML page")))]
+pub async fn ack_link(
+    State(st): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> ApiResult<axum::response::Html<String>> {
+    let page = |zh: &str, en: &str| {
+        axum::response::Html(format!(
+            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>直通 · 提醒确认</title>\
+             <body style=\"font-family:sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#303133\"><h2>直通 Zhitong</h2>\
+             <p style=\"font-size:1.1rem\">{zh}</p><p style=\"color:#909399\">{en}</p></body></html>"
+        ))
+    };
+    let invalid = || page("确认链接无效或已过期。", "The acknowledgement link is invalid or has expired.");
+    let Some((rid, who)) = crate::notify::check_ack_token(&st.cipher, &token) else { return Ok(invalid()) };
+    let mut tx = st.db.write().await?;
+    let Some(r) = repo::get(&mut tx, rid).await? else { return Ok(invalid()) };
+    let name: Option<(String,)> = tx
+        .opt(
+            &Sql::new("SELECT recipient_name FROM notification WHERE source_id = $1 AND recipient_id = $2 AND channel = 'email' LIMIT 1")
+                .bind(rid)
+                .bind(who),
+        )
+        .await?;
+    let Some((name,)) = name else { return Ok(invalid()) };
+    if r.status == "acknowledged" {
+        let by = r.acked_by_name.clone().unwrap_or_default();
+        return Ok(page(&format!("该提醒此前已确认处理（{by}）。"), "This reminder had already been acknowledged."));
+    }
+    let by = format!("{name}（邮件确认）");
+    ack(&st, &mut tx, &r, None, &by).await?;
+    zt_db::audit::append(
+        &mut tx,
+        &zt_db::audit::Entry {
+            at: st.now(),
+            actor_id: None,
+            actor_name: by.clone(),
+            action: "reminder.ack".into(),
+            target_type: "reminder".into(),
+            target_id: Some(rid.to_string()),
+            summary: format!("通过邮件链接确认处理提醒：{}", r.subject),
+            detail: json!({"recipient": who}),
+            ip: None,
+            request_id: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(page(&format!("已确认处理：{}（{} 到期）。谢谢！", r.subject, r.due_on.0), "Marked as handled. Thank you."))
+}
+
 /// Sends a failed message again (重发), e.g. after the SMTP settings were fixed.
 #[utoipa::path(post, path = "/api/reminders/deliveries/{id}/retry", tag = "reminders", params(("id" = Uuid, Path)),
     responses((status = 202), (status = 404, body = crate::error::ErrorBody)))]
@@ -758,7 +810,8 @@ async fn tell(st: &AppState, tx: &mut Tx, rule: &Rule, r: &Reminder, level: i64,
         body_en = format!("Nobody has acknowledged this reminder for {waited} working days; please follow up.\n{body_en}");
     }
     let text = Text { title, body, title_en, body_en };
-    let about = About { source_type: "reminder", source_id: r.id, bureau_id: r.bureau_id, enterprise_id: r.enterprise_id, level };
+    let ack = (!channels.public_url.is_empty()).then(|| (channels.public_url.clone(), st.cipher.clone()));
+    let about = About { source_type: "reminder", source_id: r.id, bureau_id: r.bureau_id, enterprise_id: r.enterprise_id, level, ack };
     let mut rows = Vec::new();
     for mut who in recipients(tx, rule, r, level).await? {
         if who.kind == "enterprise" {

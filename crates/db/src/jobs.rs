@@ -97,6 +97,20 @@ pub async fn claim(tx: &mut Tx, worker: &str, now: Ts, lease: Ts) -> Result<Opti
     Ok(Some(get(tx, id).await?))
 }
 
+/// Extends the lease of a job this worker is running; false when it is no longer its own
+/// (taken over after the lease ended, or paused).
+pub async fn renew(tx: &mut Tx, id: Uuid, worker: &str, lease: Ts) -> Result<bool, Error> {
+    let n = tx
+        .exec(
+            &Sql::new("UPDATE job SET lease_until = $1 WHERE id = $2 AND leased_by = $3 AND status = 'running'")
+                .bind(lease)
+                .bind(id)
+                .bind(worker),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 pub async fn progress(tx: &mut Tx, id: Uuid, progress: i64, total: i64, now: Ts) -> Result<(), Error> {
     tx.exec(
         &Sql::new("UPDATE job SET progress = $1, total = $2, updated_at = $3 WHERE id = $4").bind(progress).bind(total).bind(now).bind(id),

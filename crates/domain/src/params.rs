@@ -122,6 +122,14 @@ pub const PARAMS: &[ParamDef] = &[
     ParamDef { key: "smtp.password", group: "notify", label_zh: "SMTP 密码", label_en: "SMTP password", kind: Kind::Secret, default: "" },
     ParamDef { key: "smtp.from", group: "notify", label_zh: "发件人地址", label_en: "Sender address", kind: Kind::Email, default: "" },
     ParamDef {
+        key: "server.public_url",
+        group: "notify",
+        label_zh: "系统访问地址（邮件中“已处理”确认链接的前缀）",
+        label_en: "Public address (prefix of the acknowledgement link in e-mails)",
+        kind: Kind::Url,
+        default: "",
+    },
+    ParamDef {
         key: "webhook.url",
         group: "notify",
         label_zh: "Webhook 地址（短信/企业微信/钉钉网关）",

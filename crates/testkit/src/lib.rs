@@ -162,6 +162,7 @@ impl TestApp {
             ("smtp.from", "noreply@zhitong.test".to_string()),
             ("webhook.url", webhook_url.to_string()),
             ("webhook.secret", secret.to_string()),
+            ("server.public_url", self.base.clone()),
         ] {
             let (s, v) = self.put(&admin, &format!("/api/parameters/{k}"), json!({ "value": v })).await;
             assert_eq!(s, StatusCode::OK, "{k}: {v}");

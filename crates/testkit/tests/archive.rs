@@ -160,7 +160,11 @@ both!(grades_keep_history_and_answer_as_of, |app| {
     let (_, v) = app.post(&mgr, &format!("/api/enterprises/{id}/grades"), json!({"grade": "S", "effective_on": "x", "reason": ""})).await;
     assert_eq!(
         field_codes(&v),
-        vec![("grade".into(), "dict.unknown_entry".into()), ("effective_on".into(), "date.invalid".into()), ("reason".into(), "required".into())]
+        vec![
+            ("grade".into(), "dict.unknown_entry".into()),
+            ("effective_on".into(), "date.invalid".into()),
+            ("reason".into(), "required".into())
+        ]
     );
     let (_, hist) = app.get(&mgr, &format!("/api/enterprises/{id}/grades")).await;
     let grades: Vec<&str> = hist.as_array().unwrap().iter().map(|g| g["grade"].as_str().unwrap()).collect();

@@ -257,6 +257,25 @@ async fn office_hours_once_and_escalation(app: &TestApp) {
     let rs = reminders_of(app, &manager, &eid, &rule_id).await;
     assert_eq!(rs.iter().filter(|r| r["offset"] == 7).count(), 2, "{rs:?}");
     assert_eq!(rs.len(), 4);
+
+    // the liaison handles one from the link in the e-mail, without signing in
+    let week = rs.iter().find(|r| r["offset"] == 7).unwrap()["id"].as_str().unwrap().to_string();
+    let d = deliveries(app, &manager, &week).await;
+    let mail = d.iter().find(|n| n["channel"] == "email" && n["address"] == "li***@qiye.test").expect("mailed to the liaison");
+    let body = mail["body"].as_str().unwrap();
+    let at_link = body.find("/api/reminders/ack/").expect("the e-mail has the link");
+    let token: String = body[at_link + "/api/reminders/ack/".len()..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let anonymous = app.client();
+    let forged = format!("{}0", &token[..token.len() - 1]);
+    let page = anonymous.get(app.url(&format!("/api/reminders/ack/{forged}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("无效"), "{page}");
+    let page = anonymous.get(app.url(&format!("/api/reminders/ack/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("已确认处理"), "{page}");
+    let rs = reminders_of(app, &manager, &eid, &rule_id).await;
+    let done = rs.iter().find(|r| r["id"] == week.as_str()).unwrap();
+    assert_eq!((done["status"].as_str(), done["acked_by_name"].as_str()), (Some("acknowledged"), Some("测试联络员（邮件确认）")));
+    let page = anonymous.get(app.url(&format!("/api/reminders/ack/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("此前已确认"), "{page}");
 }
 
 both!(reminders_planned_for_a_month_show_on_the_calendar, |app| {

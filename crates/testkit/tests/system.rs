@@ -262,3 +262,36 @@ both!(a_dictionary_entry_reaches_its_module_and_a_disabled_one_stays_readable, |
     assert!(g.as_array().unwrap().iter().any(|x| x["code"] == "D" && x["enabled"] == true));
     other.cleanup().await;
 });
+
+both!(a_running_job_keeps_its_lease_while_it_is_its_own, |app| {
+    use zt_db::{Ts, jobs};
+    let now = Ts(zt_domain::clock::Clock::now(app.clock.as_ref()));
+    let later = |mins: i64| Ts(now.0 + jiff::SignedDuration::from_mins(mins));
+    let long_ago = Ts(now.0 - jiff::SignedDuration::from_hours(24 * 365));
+    let mut tx = app.db.write().await.unwrap();
+    let id = jobs::enqueue_at(&mut tx, "test.long", &json!({}), None, now, long_ago).await.unwrap();
+    let job = jobs::claim(&mut tx, "worker-a", now, later(5)).await.unwrap().unwrap();
+    assert_eq!(job.id, id);
+    // the runner renews; nobody else can
+    assert!(jobs::renew(&mut tx, id, "worker-a", later(10)).await.unwrap());
+    assert!(!jobs::renew(&mut tx, id, "worker-b", later(60)).await.unwrap());
+    tx.commit().await.unwrap();
+    // renewed: at minute 7 the job is not up for grabs
+    let mut tx = app.db.write().await.unwrap();
+    let other = jobs::claim(&mut tx, "worker-b", later(7), later(12)).await.unwrap();
+    assert!(other.is_none_or(|j| j.id != id));
+    tx.commit().await.unwrap();
+    // not renewed (its worker died): after the lease another worker takes it over
+    let mut tx = app.db.write().await.unwrap();
+    let mut taken = None;
+    while let Some(j) = jobs::claim(&mut tx, "worker-b", later(11), later(16)).await.unwrap() {
+        if j.id == id {
+            taken = Some(j);
+            break;
+        }
+    }
+    let taken = taken.expect("taken over after the lease");
+    assert_eq!((taken.leased_by.as_deref(), taken.attempts), (Some("worker-b"), 2));
+    assert!(!jobs::renew(&mut tx, id, "worker-a", later(20)).await.unwrap(), "the old runner has lost it");
+    tx.commit().await.unwrap();
+});
