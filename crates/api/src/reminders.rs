@@ -249,25 +249,37 @@ pub struct ReminderView {
 
 async fn views(tx: &mut Tx, rs: Vec<Reminder>) -> Result<Vec<ReminderView>, Error> {
     let mut rules: HashMap<Uuid, Option<Rule>> = HashMap::new();
-    let mut names: HashMap<Uuid, String> = HashMap::new();
+    let mut names = Names::default();
     let mut out = Vec::with_capacity(rs.len());
     for r in rs {
         if !rules.contains_key(&r.rule_id) {
             rules.insert(r.rule_id, repo::rule(tx, r.rule_id).await?);
         }
-        if !names.contains_key(&r.enterprise_id) {
-            let n: Option<(String,)> = tx.opt(&Sql::new("SELECT name FROM enterprise WHERE id = $1").bind(r.enterprise_id)).await?;
-            names.insert(r.enterprise_id, n.map(|n| n.0).unwrap_or_default());
-        }
         let rule = rules[&r.rule_id].as_ref();
         out.push(ReminderView {
             rule_name: rule.map(|x| x.name.clone()).unwrap_or_default(),
             watch: rule.map(|x| x.watch.clone()).unwrap_or_default(),
-            enterprise_name: names[&r.enterprise_id].clone(),
+            enterprise_name: names.of(tx, r.enterprise_id).await?,
             reminder: r,
         });
     }
     Ok(out)
+}
+
+/// Enterprise names, each looked up once however often it is asked for.
+#[derive(Default)]
+struct Names(HashMap<Uuid, String>);
+
+impl Names {
+    async fn of(&mut self, tx: &mut Tx, id: Uuid) -> Result<String, Error> {
+        if let Some(n) = self.0.get(&id) {
+            return Ok(n.clone());
+        }
+        let n: Option<(String,)> = tx.opt(&Sql::new("SELECT name FROM enterprise WHERE id = $1").bind(id)).await?;
+        let n = n.map(|n| n.0).unwrap_or_default();
+        self.0.insert(id, n.clone());
+        Ok(n)
+    }
 }
 
 fn scoped(actor: &Actor) -> Result<repo::Filter, Error> {
@@ -450,6 +462,7 @@ pub async fn upcoming(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Upc
         });
     }
     // planned ones: each offset's fire day in the range, from today on
+    let mut names = Names::default();
     let start = if q.from > today.0 { q.from } else { today.0 };
     for rule in rules.iter().filter(|r| r.enabled) {
         let wd = rule.working_days();
@@ -472,7 +485,7 @@ pub async fn upcoming(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Upc
                 if fire < start || fire > q.to || fire > c.due_on.0 {
                     continue;
                 }
-                let name: Option<(String,)> = tx.opt(&Sql::new("SELECT name FROM enterprise WHERE id = $1").bind(c.enterprise_id)).await?;
+                let enterprise_name = names.of(&mut tx, c.enterprise_id).await?;
                 out.push(Upcoming {
                     fire_on: Day(fire),
                     due_on: c.due_on,
@@ -480,7 +493,7 @@ pub async fn upcoming(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Upc
                     rule_name: rule.name.clone(),
                     watch: rule.watch.clone(),
                     enterprise_id: c.enterprise_id,
-                    enterprise_name: name.map(|n| n.0).unwrap_or_default(),
+                    enterprise_name,
                     station_name: station_names.get(&c.station_id).cloned().unwrap_or_default(),
                     subject: c.subject,
                     offset: k,
@@ -522,25 +535,17 @@ pub async fn inbox(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<J
     let (items, unread) = outbox::inbox(&mut tx, s.actor.account_id, 200).await?;
     let sources: Vec<Uuid> = items.iter().filter(|n| n.source_type == "reminder").map(|n| n.source_id).collect();
     let acked = outbox::acknowledged_sources(&mut tx, &sources).await?;
-    let mut names: HashMap<Uuid, String> = HashMap::new();
-    for e in items.iter().filter_map(|n| n.enterprise_id) {
-        if !names.contains_key(&e) {
-            let n: Option<(String,)> = tx.opt(&Sql::new("SELECT name FROM enterprise WHERE id = $1").bind(e)).await?;
-            names.insert(e, n.map(|n| n.0).unwrap_or_default());
-        }
+    let mut names = Names::default();
+    let mut out = Vec::with_capacity(items.len());
+    for n in items {
+        let enterprise_name = match n.enterprise_id {
+            Some(e) => Some(names.of(&mut tx, e).await?),
+            None => None,
+        };
+        out.push(InboxItem { acknowledged: acked.contains(&n.source_id), enterprise_name, notification: n });
     }
     tx.commit().await?;
-    Ok(Json(Inbox {
-        items: items
-            .into_iter()
-            .map(|n| InboxItem {
-                acknowledged: acked.contains(&n.source_id),
-                enterprise_name: n.enterprise_id.and_then(|e| names.get(&e).cloned()),
-                notification: n,
-            })
-            .collect(),
-        unread,
-    }))
+    Ok(Json(Inbox { items: out, unread }))
 }
 
 #[utoipa::path(post, path = "/api/inbox/{id}/read", tag = "reminders", params(("id" = Uuid, Path)), responses((status = 204)))]

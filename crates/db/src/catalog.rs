@@ -132,10 +132,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &ItemFilter, limit: i64, offset
     if let Some(st) = f.station_id {
         s.push(" AND (i.station_id IS NULL OR i.station_id = ").param(st).push(")");
     }
-    let total = tx.count(&Sql { text: format!("SELECT count(*){}", s.text), args: s.args.clone() }).await?;
-    let mut page = Sql { text: format!("SELECT i.*{}", s.text), args: s.args };
-    page.push(&format!(" ORDER BY i.category_code, i.name, i.id LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
-    Ok((tx.all(&page).await?, total))
+    tx.page("i.*", s, "i.category_code, i.name, i.id", limit, offset).await
 }
 
 pub async fn get(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<Item, Error> {

@@ -166,10 +166,7 @@ pub async fn list(tx: &mut Tx, status: Option<&str>, kind: Option<&str>, limit: 
     if let Some(k) = kind {
         w.push(" AND kind = ").param(k);
     }
-    let total = tx.count(&Sql { text: format!("SELECT count(*){}", w.text), args: w.args.clone() }).await?;
-    let mut page = Sql { text: format!("SELECT *{}", w.text), args: w.args };
-    page.push(&format!(" ORDER BY created_at DESC, id LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
-    Ok((tx.all(&page).await?, total))
+    tx.page("*", w, "created_at DESC, id", limit, offset).await
 }
 
 /// Moves a job from one status to another; false when it was not in `from`.

@@ -232,10 +232,7 @@ pub async fn log(
     if let Some(s) = source {
         w.push(" AND source_id = ").param(s);
     }
-    let total = tx.count(&Sql { text: format!("SELECT count(*){}", w.text), args: w.args.clone() }).await?;
-    let mut page = Sql { text: format!("SELECT *{}", w.text), args: w.args };
-    page.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
-    Ok((tx.all(&page).await?, total))
+    tx.page("*", w, "created_at DESC, id DESC", limit, offset).await
 }
 
 /// Whether the reminders behind these notifications are acknowledged, by source id.

@@ -115,10 +115,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, limit: i64, offset: i6
     if let Some(l) = &f.level {
         w.push(" AND p.level = ").param(l.as_str());
     }
-    let total = tx.count(&Sql { text: format!("SELECT count(*){}", w.text), args: w.args.clone() }).await?;
-    let mut page = Sql { text: format!("SELECT p.*{}", w.text), args: w.args };
-    page.push(&format!(" ORDER BY p.updated_at DESC, p.id LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
-    Ok((tx.all(&page).await?, total))
+    tx.page("p.*", w, "p.updated_at DESC, p.id", limit, offset).await
 }
 
 /// The published policies of a bureau in force on `on`.

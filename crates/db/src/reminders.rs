@@ -313,8 +313,5 @@ fn where_of(f: &Filter) -> Sql {
 
 pub async fn list(tx: &mut Tx, f: &Filter, limit: i64, offset: i64) -> Result<(Vec<Reminder>, i64), Error> {
     let w = where_of(f);
-    let total = tx.count(&Sql { text: format!("SELECT count(*){}", w.text), args: w.args.clone() }).await?;
-    let mut page = Sql { text: format!("SELECT *{}", w.text), args: w.args };
-    page.push(&format!(" ORDER BY due_on DESC, created_at DESC, id LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
-    Ok((tx.all(&page).await?, total))
+    tx.page("*", w, "due_on DESC, created_at DESC, id", limit, offset).await
 }

@@ -143,6 +143,22 @@ impl Tx {
         Ok(written)
     }
 
+    /// One page of `SELECT {columns}{from_where} ORDER BY {order}` and the count of all its rows.
+    /// `from_where` is the `FROM … WHERE …` part with its bind values.
+    pub async fn page<T: Row>(
+        &mut self,
+        columns: &str,
+        from_where: Sql,
+        order: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<T>, i64), Error> {
+        let total = self.count(&Sql { text: format!("SELECT count(*){}", from_where.text), args: from_where.args.clone() }).await?;
+        let mut page = Sql { text: format!("SELECT {columns}{}", from_where.text), args: from_where.args };
+        page.push(&format!(" ORDER BY {order} LIMIT {} OFFSET {}", limit.max(0), offset.max(0)));
+        Ok((self.all(&page).await?, total))
+    }
+
     /// [`Tx::insert_many`] that skips rows whose unique key exists (`ON CONFLICT DO NOTHING`);
     /// returns how many were new.
     pub async fn insert_many_ignoring_duplicates<T>(
