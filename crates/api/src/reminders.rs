@@ -902,8 +902,10 @@ pub async fn escalate(st: &AppState, cal: &Calendar) -> Result<u64, Error> {
     let channels = crate::notify::Channels::load(st).await?;
     let today = st.today();
     let tz = crate::shanghai();
+    // told today: not due for escalation before a working day has passed
+    let midnight = today.0.to_zoned(tz.clone()).map(|z| Ts(z.timestamp())).unwrap_or(st.now());
     let mut tx = st.db.write().await?;
-    let waiting = repo::unacknowledged(&mut tx).await?;
+    let waiting = repo::unacknowledged(&mut tx, midnight, dom::ESCALATION.len() as i64).await?;
     let mut escalated = 0;
     let mut rules: HashMap<Uuid, Rule> = HashMap::new();
     for r in waiting {
@@ -947,13 +949,29 @@ pub async fn ensure_tick(st: &AppState) -> Result<(), Error> {
 
 /// Runs a `reminder.tick` job and queues the next: in a quarter of an hour in office hours, at
 /// the next opening outside them.
+/// A failed cycle fails its job (retried, then a dead letter for the admins) and still leaves
+/// the next cycle queued: one bad cycle does not stop the alarm clock.
 pub async fn run_tick(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error> {
-    let r = cycle(st, false).await?;
-    let next = r.next_run.unwrap_or(Ts(st.now().0 + jiff::SignedDuration::from_mins(TICK_MINUTES)));
+    let outcome = cycle(st, false).await;
+    let next = match &outcome {
+        Ok(r) => r.next_run.unwrap_or(Ts(st.now().0 + jiff::SignedDuration::from_mins(TICK_MINUTES))),
+        Err(_) => Ts(st.now().0 + jiff::SignedDuration::from_mins(TICK_MINUTES)),
+    };
     let mut tx = st.db.write().await?;
-    zt_db::jobs::finish(&mut tx, job.id, &json!(r), st.now()).await?;
-    zt_db::jobs::enqueue_at(&mut tx, TICK, &json!({}), None, st.now(), next).await?;
-    tx.commit().await
+    if let Ok(r) = &outcome {
+        zt_db::jobs::finish(&mut tx, job.id, &json!(r), st.now()).await?;
+    }
+    // the next one, unless one is waiting already (a retried failure must not fork the chain)
+    let others: i64 = tx
+        .count(
+            &Sql::new("SELECT count(*) FROM job WHERE kind = $1 AND status IN ('queued', 'paused') AND id <> $2").bind(TICK).bind(job.id),
+        )
+        .await?;
+    if others == 0 {
+        zt_db::jobs::enqueue_at(&mut tx, TICK, &json!({}), None, st.now(), next).await?;
+    }
+    tx.commit().await?;
+    outcome.map(|_| ())
 }
 
 /// Runs a reminder cycle now (the rule page's 立即执行): in office hours only, like the job.

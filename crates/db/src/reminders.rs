@@ -243,12 +243,17 @@ pub async fn due(tx: &mut Tx, limit: i64) -> Result<Vec<Reminder>, Error> {
     tx.all(&Sql::new("SELECT * FROM reminder WHERE status = 'due' ORDER BY created_at, id LIMIT $1").bind(limit)).await
 }
 
-/// Notified reminders nobody acknowledged whose rule escalates.
-pub async fn unacknowledged(tx: &mut Tx) -> Result<Vec<Reminder>, Error> {
-    tx.all(&Sql::new(
-        "SELECT r.* FROM reminder r JOIN reminder_rule u ON u.id = r.rule_id \
-         WHERE r.status = 'notified' AND u.escalate_after IS NOT NULL ORDER BY r.notified_at, r.id",
-    ))
+/// Notified reminders nobody acknowledged whose rule escalates, told before `before` and not yet
+/// at the top of the chain (`top`).
+pub async fn unacknowledged(tx: &mut Tx, before: Ts, top: i64) -> Result<Vec<Reminder>, Error> {
+    tx.all(
+        &Sql::new(
+            "SELECT r.* FROM reminder r JOIN reminder_rule u ON u.id = r.rule_id \
+             WHERE r.status = 'notified' AND r.notified_at < $1 AND r.level < $2 AND u.escalate_after IS NOT NULL ORDER BY r.notified_at, r.id",
+        )
+        .bind(before)
+        .bind(top),
+    )
     .await
 }
 
