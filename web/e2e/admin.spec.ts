@@ -1,7 +1,8 @@
 // The admin console and messaging through the browser, against `zhitong serve --demo`: the
 // security admin signs a user out; the system admin changes a parameter and meets the 等保 floor;
 // the bureau leader publishes a notice that a specialist finds under the bell; the enterprise
-// user sees its policies and, once the leader pushes one, the message in its inbox.
+// user sees its policies and, once the leader pushes one (also by e-mail, which fails without
+// SMTP and is found in 发送记录), the message in its inbox.
 import { expect, test, type Page } from '@playwright/test'
 import { login, logout } from './helpers'
 
@@ -40,6 +41,13 @@ test('the system admin sees the service status and jobs, changes a parameter and
   await page.getByTestId('menu-/system/monitor').click()
   await expect(page.getByTestId('mon-version')).not.toBeEmpty()
   await expect(page.getByTestId('mon-db')).toContainText(/B$/)
+  // 请求与延迟 of this instance: the sign-in and these pages are requests already.
+  const traffic = page.getByTestId('mon-traffic')
+  await expect(traffic).toContainText('请求与延迟')
+  await expect(traffic).toContainText('本实例近 15 分钟')
+  await expect(page.getByTestId('mon-per-minute')).toHaveText(/^\d+(\.\d)?$/)
+  await expect(page.getByTestId('mon-error-rate')).toHaveText(/^(\d+(\.\d)?|<0\.1)%$/)
+  await expect(page.getByTestId('mon-p50')).toHaveText(/^(≤ \d+(\.\d)? m?s|—)$/)
 
   await page.getByTestId('menu-/system/jobs').click()
   await expect(page.getByTestId('jobs-table')).toContainText('政策全量匹配')
@@ -102,12 +110,30 @@ test('the enterprise sees its policies and, after a push, the message in its inb
   await page.getByTestId('pol-push').click()
   await page.getByTestId('push-target').getByText('符合条件及差一点的企业').click()
   await page.getByTestId('push-message').fill('请于本月底前联系服务专员申报。')
+  // The portal inbox is always used; e-mail goes to the enterprises' contacts too.
+  const dialog = page.getByTestId('push-dialog')
+  await expect(dialog.getByTestId('push-channel-inbox')).toHaveClass(/is-checked/)
+  await expect(dialog.getByTestId('push-channel-inbox')).toHaveClass(/is-disabled/)
+  await expect(dialog.getByTestId('push-channels-hint')).toContainText('参数设置')
+  await dialog.getByTestId('push-channel-email').click()
+  await expect(dialog.getByTestId('push-channel-email')).toHaveClass(/is-checked/)
   await page.getByTestId('push-submit').click()
   await expect(page.getByTestId('pushes-table')).toBeVisible()
+  // Without SMTP in the demo the e-mails fail: 邮件 … 失败 n, which links to 发送记录.
+  const row = page.getByTestId('pushes-table').locator('.el-table__row').filter({ hasText: '请于本月底前联系服务专员申报' })
   await expect(async () => {
     await page.getByTestId('pushes-tab').getByRole('button').first().click()
-    await expect(page.getByTestId('pushes-table')).toContainText('已完成', { timeout: 1000 })
-  }).toPass({ timeout: 20_000 })
+    await expect(row).toContainText('已完成', { timeout: 1000 })
+    await expect(row.getByTestId('push-outbox-email')).toContainText(/^邮件.*失败 \d+/, { timeout: 1000 })
+  }).toPass({ timeout: 30_000 })
+  await expect(row.getByTestId('push-outbox-webhook')).toHaveCount(0)
+  await row.getByTestId('push-outbox-failed').click()
+  await expect(page).toHaveURL(/\/reminders\/deliveries\?.*source_id=/)
+  await expect(page.getByTestId('deliv-source-chip')).toContainText('仅显示某次推送/提醒的消息')
+  const deliveries = page.getByTestId('deliveries-table').locator('.el-table__row')
+  await expect(deliveries.first()).toContainText(policyTitle)
+  await expect(deliveries.first().getByTestId('deliv-row-status')).toHaveText('发送失败')
+  await expect(deliveries.first()).toContainText('SMTP')
   await logout(page)
 
   await login(page, 'qiye', { home: PORTAL })
@@ -115,7 +141,12 @@ test('the enterprise sees its policies and, after a push, the message in its inb
   await page.getByTestId('menu-/portal/inbox').click()
   const msg = page.getByTestId('inbox-item').filter({ hasText: policyTitle }).first()
   await expect(msg).toBeVisible()
+  const unread = page.getByTestId('inbox-unread')
+  await expect(unread).toContainText(/未读 \d+/)
+  const before = Number((await unread.innerText()).replace(/\D/g, ''))
   await msg.click()
   await expect(msg.getByTestId('inbox-body')).toContainText('请于本月底前联系服务专员申报')
-  await expect(page.getByTestId('inbox-unread')).toContainText('全部已读')
+  // Read now (the demo may have left the enterprise other messages, e.g. a reminder).
+  await expect(msg.locator('.dot')).toHaveCount(0)
+  await expect.poll(async () => Number((await unread.innerText()).replace(/\D/g, '') || 0)).toBe(before - 1)
 })

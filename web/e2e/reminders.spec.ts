@@ -2,8 +2,9 @@
 // station manager zhangjiang (陈静) reads the demo rules, builds a new rule (offsets as tags, a
 // placeholder inserted at the cursor, the live preview), saves and switches it off; reads the
 // reminder calendar's counts and one day's list; marks a reminder 已处理 on an enterprise's 提醒
-// tab; opens 我的消息. The specialist zhangwei handles a reminder from his inbox and may read
-// the rules but not change them.
+// tab; opens 我的消息; sends a failed message again from 发送记录. The specialist zhangwei
+// handles a reminder from his inbox and may read the rules but not change them. The enterprise
+// user qiye (李明) marks the reminder it got in its portal inbox 已处理.
 import { expect, test, type Page } from '@playwright/test'
 import { login } from './helpers'
 
@@ -11,12 +12,43 @@ test.describe.configure({ mode: 'serial' })
 
 const MANAGER = 'zhangjiang'
 const SPECIALIST = 'zhangwei'
+const PORTAL_USER = 'qiye'
+const PORTAL = /\/portal$/
 
 async function getJson<T>(page: Page, url: string, params?: Record<string, string | number>): Promise<T> {
   const res = await page.request.get(url, { params })
   expect(res.ok(), `${url}: ${res.status()} ${await res.text()}`).toBeTruthy()
   return (await res.json()) as T
 }
+
+// First, before the staff tests could handle the same reminder from their side.
+test('the enterprise marks the reminder in its portal inbox 已处理, and it stays handled', async ({ page }) => {
+  await login(page, PORTAL_USER, { home: PORTAL })
+  await page.getByTestId('menu-/portal/inbox').click()
+  await expect(page).toHaveURL(/\/portal\/inbox$/)
+
+  // The demo reminded the enterprise of its 排污许可证 (expiring in 25 days).
+  const msg = page.getByTestId('inbox-item').filter({ hasText: '排污许可证' }).first()
+  await expect(msg).toBeVisible()
+  await expect(msg.getByTestId('inbox-acked')).toHaveCount(0)
+  await msg.locator('.el-collapse-item__header').click()
+  await expect(msg.getByTestId('inbox-body')).toContainText('排污许可证')
+  await expect(msg.getByTestId('inbox-body')).toContainText('25 天')
+  const ack = msg.getByTestId('inbox-ack')
+  await expect(ack).toHaveText('已处理')
+  await ack.click()
+  await expect(page.locator('.el-message--success').first()).toBeVisible()
+  await expect(msg.getByTestId('inbox-acked')).toHaveText('已处理')
+  await expect(msg.getByTestId('inbox-ack')).toHaveCount(0)
+
+  // Still handled after a reload (the server knows).
+  await page.reload()
+  const again = page.getByTestId('inbox-item').filter({ hasText: '排污许可证' }).first()
+  await expect(again.getByTestId('inbox-acked')).toHaveText('已处理')
+  await again.locator('.el-collapse-item__header').click()
+  await expect(again.getByTestId('inbox-body')).toBeVisible()
+  await expect(again.getByTestId('inbox-ack')).toHaveCount(0)
+})
 
 test('a station manager builds a reminder rule and finds it in the table', async ({ page }) => {
   const name = `食品经营许可证到期提醒（测试 ${Date.now() % 100000}）`
@@ -159,6 +191,46 @@ test('the station manager reads the reminder calendar, handles a reminder on an 
   await expect(page.getByTestId('breadcrumb')).toContainText('我的消息')
 })
 
+test('the station manager sends a failed message again and looks at the messages of one reminder', async ({ page }) => {
+  await login(page, MANAGER)
+  // A failed one (the demo has no SMTP / webhook set up, so e-mail and webhook messages fail).
+  const failed = await getJson<{ items: { source_id: string; title: string }[] }>(page, '/api/reminders/deliveries', {
+    status: 'failed',
+    page_size: 1,
+  })
+  expect(failed.items.length, 'the demo has failed messages').toBeGreaterThan(0)
+  const d = failed.items[0]
+
+  // 发送记录 of that reminder only: the chip says so.
+  await page.goto(`/reminders/deliveries?status=failed&source_id=${d.source_id}`)
+  const chip = page.getByTestId('deliv-source-chip')
+  await expect(chip).toHaveText('仅显示某次推送/提醒的消息')
+  const rows = page.getByTestId('deliveries-table').locator('.el-table__row')
+  const ofSource = await getJson<{ total: number }>(page, '/api/reminders/deliveries', { status: 'failed', source_id: d.source_id })
+  await expect(rows).toHaveCount(Math.min(ofSource.total, 20))
+  await expect(rows.first()).toContainText(d.title)
+
+  // 重发: the message is queued again (its attempts go up) and the list reloads.
+  const attempts = async () => {
+    const list = await getJson<{ items: { attempts: number }[] }>(page, '/api/reminders/deliveries', { source_id: d.source_id, page_size: 100 })
+    return list.items.reduce((n, x) => n + x.attempts, 0)
+  }
+  const before = await attempts()
+  const row = rows.first()
+  await expect(row.getByTestId('deliv-row-status')).toHaveText('发送失败')
+  const reload = page.waitForResponse((r) => r.url().includes('/api/reminders/deliveries?') && r.request().method() === 'GET')
+  await row.getByTestId('deliv-retry').click()
+  await expect(page.locator('.el-message--success').filter({ hasText: '已重新排队发送' })).toBeVisible()
+  await reload
+  await expect.poll(attempts).toBeGreaterThan(before)
+
+  // The chip clears the filter, in the address too.
+  await chip.locator('.el-tag__close').click()
+  await expect(chip).toHaveCount(0)
+  await expect(page).not.toHaveURL(/source_id=/)
+  await expect(page).toHaveURL(/status=failed/)
+})
+
 test('a specialist handles a reminder from his inbox and may read the rules but not change them', async ({ page }) => {
   await login(page, SPECIALIST)
   // The header shows the unread count; the inbox lists the reminders sent to him.
@@ -180,6 +252,11 @@ test('a specialist handles a reminder from his inbox and may read the rules but 
   await page.getByTestId('staff-inbox-only-pending').click()
   const done = page.getByTestId('staff-msg').filter({ hasText: title }).filter({ has: page.getByTestId('staff-msg-acked') })
   await expect(done.first()).toBeVisible()
+
+  // 发送记录: read, but no 重发 without reminder.manage.
+  await page.goto('/reminders/deliveries?status=failed')
+  await expect(page.getByTestId('deliveries-table').locator('.el-table__row').first()).toBeVisible()
+  await expect(page.getByTestId('deliv-retry')).toHaveCount(0)
 
   // Rules: read, not written.
   await page.goto('/reminders/rules')

@@ -131,6 +131,9 @@ for (const locale of ['zh-CN', 'en']) {
     await page.keyboard.press('Escape')
     await page.goto(base + '/system/labels')
     await shot(page, `${L}-sysadmin-labels`)
+    await page.goto(base + '/system/monitor')
+    await page.getByTestId('mon-version').waitFor()
+    await shot(page, `${L}-sysadmin-monitor`)
     await ctx.close()
   }
   if (want('auditor')) {
@@ -342,6 +345,28 @@ for (const locale of ['zh-CN', 'en']) {
     await page.getByTestId('ent-pol-row').first().waitFor()
     await page.getByTestId('ent-pol-row').first().click()
     await shot(page, `${L}-policies-enterprise-tab`)
+    // 推送 with e-mail and webhook (they fail without SMTP / a webhook: the failed count links
+    // to 发送记录), then the pushes of that policy.
+    const live = list.find((p) => p.status === 'published')
+    if (live) {
+      await page.goto(base + `/policies/${live.id}`)
+      await page.getByTestId('pol-push').click()
+      await page.getByTestId('push-channel-email').click()
+      await page.getByTestId('push-channel-webhook').click()
+      await shot(page, `${L}-policies-push-dialog`)
+      await page.getByTestId('push-submit').click()
+      await page.getByTestId('pushes-table').waitFor()
+      await page.waitForTimeout(3000)
+      await page.getByTestId('pushes-tab').getByRole('button').first().click()
+      await page.getByTestId('push-outbox').first().waitFor()
+      await shot(page, `${L}-policies-pushes`)
+      const failed = page.getByTestId('push-outbox-failed').first()
+      if (await failed.count()) {
+        await failed.click()
+        await page.getByTestId('deliv-source-chip').waitFor()
+        await shot(page, `${L}-reminders-deliveries-of-push`)
+      }
+    }
     await ctx.close()
   }
   if (want('reminders')) {

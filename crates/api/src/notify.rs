@@ -249,7 +249,13 @@ pub async fn deliver(st: &AppState, source: Option<Uuid>, limit: i64) -> Result<
             }
             Err(e) => {
                 tracing::warn!(delivery = %n.id, channel = %n.channel, error = %e, "notification not sent");
-                notify::mark_failed(&mut tx, n.id, &e, Ts(st.now().0 + backoff(n.attempts))).await?;
+                let configured = match n.channel.as_str() {
+                    "email" => channels.email_ready(),
+                    "webhook" => channels.webhook_ready(),
+                    _ => false,
+                };
+                let retry = configured.then(|| Ts(st.now().0 + backoff(n.attempts)));
+                notify::mark_failed(&mut tx, n.id, &e, retry).await?;
                 out.failed += 1;
             }
         }

@@ -248,7 +248,8 @@ pub struct ServerStatus {
     /// Free space where the SQLite database lives (none on PostgreSQL: the server's own).
     pub disk_free_bytes: Option<u64>,
     pub disk_total_bytes: Option<u64>,
-    /// What needs attention: `disk.low`, `jobs.stuck`, `jobs.failed`.
+    /// What needs attention: `disk.low`, `jobs.stuck`, `jobs.failed`, `http.errors` (over 5% server
+    /// errors in the last 15 minutes).
     pub warnings: Vec<String>,
 }
 

@@ -162,13 +162,15 @@ pub async fn mark_sent(tx: &mut Tx, id: Uuid, at: Ts) -> Result<(), Error> {
     .map(|_| ())
 }
 
-/// Records a failed attempt: queued again at `retry_at` until the attempts run out.
-pub async fn mark_failed(tx: &mut Tx, id: Uuid, error: &str, retry_at: Ts) -> Result<(), Error> {
+/// Records a failed attempt: queued again at `retry_at` until the attempts run out, or failed at
+/// once when trying again cannot help (`retry_at` none: the channel is not configured).
+pub async fn mark_failed(tx: &mut Tx, id: Uuid, error: &str, retry_at: Option<Ts>) -> Result<(), Error> {
+    let last = if retry_at.is_some() { MAX_ATTEMPTS } else { 0 };
     tx.exec(
         &Sql::new(
-            "UPDATE notification SET status = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'queued' END, error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $4",
+            "UPDATE notification SET status = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'queued' END, error = $2, next_attempt_at = COALESCE($3, next_attempt_at), claimed_until = NULL WHERE id = $4",
         )
-        .bind(MAX_ATTEMPTS)
+        .bind(last)
         .bind(error)
         .bind(retry_at)
         .bind(id),

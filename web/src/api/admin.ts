@@ -18,7 +18,21 @@ export interface OnlineSession {
   current: boolean
 }
 
-export type StatusWarning = 'disk.low' | 'jobs.stuck' | 'jobs.failed'
+export type StatusWarning = 'disk.low' | 'jobs.stuck' | 'jobs.failed' | 'http.errors'
+
+/** Requests and latencies of this instance over the last 15 minutes (in memory, per process). */
+export interface Traffic {
+  /** Requests answered in the last full minute. */
+  last_minute: number
+  /** Requests per minute over the last 15 minutes. */
+  per_minute_15: number
+  /** Share of 5xx answers over the last 15 minutes (0–1). */
+  error_rate_15: number
+  /** Latency percentiles in ms: the upper bound of the histogram bin; null without requests. */
+  p50_ms: number | null
+  p95_ms: number | null
+  p99_ms: number | null
+}
 
 export interface SystemStatus {
   version: string
@@ -31,6 +45,8 @@ export interface SystemStatus {
   sessions_online: number
   disk_free_bytes: number | null
   disk_total_bytes: number | null
+  /** Absent from servers older than the traffic counters. */
+  traffic?: Traffic | null
   warnings: string[]
 }
 
@@ -171,6 +187,23 @@ export interface NewsletterInput {
 }
 
 export type PushTarget = 'eligible' | 'eligible_and_near'
+/** Channels a push may add to the portal inbox (which it always uses): to the enterprises' contacts. */
+export type PushChannel = 'email' | 'webhook'
+export const PUSH_CHANNELS: PushChannel[] = ['email', 'webhook']
+
+/** How many of a push's e-mail / webhook messages are in one state (queued, sending, sent, failed). */
+export interface OutboxCount {
+  channel: string
+  status: string
+  count: number
+}
+
+export interface PushInput {
+  target: PushTarget
+  message: string
+  /** Besides the portal inbox (always). */
+  channels?: PushChannel[]
+}
 
 export interface PolicyPush {
   id: Id
@@ -180,9 +213,14 @@ export interface PolicyPush {
   created_by_name: string | null
   created_at: string
   finished_at: string | null
+  /** Portal inbox deliveries. */
   sent: number
   failed: number
   read: number
+  /** The channels used, the portal inbox first ("inbox", "email", "webhook"). */
+  channels?: string[]
+  /** The e-mail and webhook messages to the contacts, counted by channel and state. */
+  outbox?: OutboxCount[]
 }
 
 export interface PushDelivery {
@@ -233,7 +271,7 @@ export const portalExtraApi = {
 }
 
 export const pushApi = {
-  push: (policyId: Id, body: { target: PushTarget; message: string }) => http.post<unknown>(`/api/policies/${policyId}/push`, body),
+  push: (policyId: Id, body: PushInput) => http.post<PolicyPush>(`/api/policies/${policyId}/push`, body),
   pushes: (policyId: Id) => http.get<PolicyPush[]>(`/api/policies/${policyId}/pushes`),
   deliveries: (pushId: Id) => http.get<PushDelivery[]>(`/api/pushes/${pushId}/deliveries`),
   newsletters: () => http.get<Newsletter[]>('/api/newsletters'),

@@ -138,6 +138,8 @@ export interface StaffMessage {
   /** The reminder's id for reminders. */
   source_id: Id | null
   enterprise_id: Id | null
+  /** The enterprise the message is about (to tell messages apart). */
+  enterprise_name?: string | null
   created_at: string
   read_at: string | null
   acknowledged: boolean
@@ -165,8 +167,10 @@ export const remindersApi = {
     http.get<Page<Reminder>>('/api/reminders', q as Record<string, string | number | undefined>),
   ofEnterprise: (enterpriseId: Id) => http.get<Reminder[]>(`/api/enterprises/${enterpriseId}/reminders`),
   ack: (id: Id) => http.post<Reminder>(`/api/reminders/${id}/ack`),
-  deliveries: (q: { channel?: string; status?: string; page?: number; page_size?: number }) =>
+  deliveries: (q: { channel?: string; status?: string; source_id?: Id; page?: number; page_size?: number }) =>
     http.get<Page<Delivery>>('/api/reminders/deliveries', q),
+  /** 重发: queues a failed message again (202; 404 when it is not failed any more). */
+  retryDelivery: (id: Id) => http.post<void>(`/api/reminders/deliveries/${id}/retry`),
 }
 
 export const inboxApi = {

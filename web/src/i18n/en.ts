@@ -1463,7 +1463,17 @@ const en: typeof zh = {
         disk_low: 'Disk space is low: free some space or add capacity',
         jobs_stuck: 'Jobs are overdue and have not run: check the job queue',
         jobs_failed: 'Some jobs failed (dead letters): see Scheduled jobs and retry them',
+        http_errors: 'More than 5% of the requests in the last 15 minutes ended in a server error (5xx): check the service log',
       },
+      traffic: 'Requests and latency',
+      trafficScope: 'this instance, last 15 minutes',
+      perMinute: 'Requests per minute',
+      lastMinute: 'Requests last minute',
+      errorRate: '5xx share',
+      p50_ms: 'P50 latency',
+      p95_ms: 'P95 latency',
+      p99_ms: 'P99 latency',
+      trafficNote: 'Counts this server process only and starts from zero on a restart; a latency is the upper bound of its bin, “—” when there were no requests.',
     },
     jobs: {
       statusLabel: 'Status',
@@ -1606,6 +1616,15 @@ const en: typeof zh = {
     message: 'Note',
     messagePh: 'A word to the enterprises, e.g. the deadline or whom to call (optional)',
     queued: 'Push accepted: sending in the background',
+    channelsLabel: 'Channels',
+    channelOptions: {
+      email: 'E-mail',
+      webhook: 'Webhook (SMS / WeCom / DingTalk gateway)',
+    },
+    channelsHint: 'E-mail and webhook go to the enterprise contacts and need SMTP / the webhook set up under Parameters.',
+    outboxUnused: 'Not used',
+    outboxWaiting: 'Waiting to send',
+    outboxNone: 'No contacts to send to',
     tab: 'Pushes',
     empty: 'Never pushed',
     cols: {
@@ -1617,6 +1636,7 @@ const en: typeof zh = {
       sent: 'Delivered',
       failed: 'Failed',
       read: 'Read',
+      outbox: 'E-mail / Webhook',
     },
     status: {
       queued: 'Sending',
@@ -1640,6 +1660,7 @@ const en: typeof zh = {
     channels: {
       inbox: 'Inbox',
       email: 'E-mail',
+      webhook: 'Webhook',
       sms: 'SMS',
     },
   },
@@ -1831,6 +1852,9 @@ const en: typeof zh = {
       attemptsLine: '{n} attempts',
       level: 'Escalation level {n}',
       empty: 'No deliveries',
+      onlySource: 'Messages of one push / reminder only',
+      retry: 'Resend',
+      retried: 'Queued to be sent again',
       status_: {
         queued: 'Queued',
         sending: 'Sending',
@@ -1862,6 +1886,8 @@ const en: typeof zh = {
       viewAll: 'All messages',
       viewEnterprise: 'Enterprise file',
       pending: '{n} to handle',
+      byEnterprise: 'Filter by enterprise',
+      entOption: '{name} ({n})',
       kinds: {
         reminder: 'Reminder',
         policy_push: 'Policy push',

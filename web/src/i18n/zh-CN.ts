@@ -1462,7 +1462,17 @@ export default {
         disk_low: '磁盘可用空间不足，请尽快清理或扩容',
         jobs_stuck: '有任务到期后长时间未执行，请检查任务队列',
         jobs_failed: '有失败的任务（死信），请在定时任务中查看并重试',
+        http_errors: '近 15 分钟内超过 5% 的请求返回了服务器错误（5xx），请查看服务日志',
       },
+      traffic: '请求与延迟',
+      trafficScope: '本实例近 15 分钟',
+      perMinute: '每分钟请求数',
+      lastMinute: '上一分钟请求数',
+      errorRate: '5xx 比例',
+      p50_ms: 'P50 延迟',
+      p95_ms: 'P95 延迟',
+      p99_ms: 'P99 延迟',
+      trafficNote: '只统计本服务进程，重启后清零；延迟为所在统计区间的上限，没有请求时显示“—”。',
     },
     jobs: {
       statusLabel: '状态',
@@ -1605,6 +1615,15 @@ export default {
     message: '推送附言',
     messagePh: '写给企业的话，例如申报截止时间、联系人等（可不填）',
     queued: '推送已提交，正在后台发送',
+    channelsLabel: '推送渠道',
+    channelOptions: {
+      email: '邮件',
+      webhook: 'Webhook（短信/企业微信/钉钉网关）',
+    },
+    channelsHint: '邮件和 Webhook 发给企业联系人，须先在“参数设置”中配置 SMTP / Webhook。',
+    outboxUnused: '未选用',
+    outboxWaiting: '等待发送',
+    outboxNone: '无可发送的联系人',
     tab: '推送记录',
     empty: '还没有推送过',
     cols: {
@@ -1616,6 +1635,7 @@ export default {
       sent: '已送达',
       failed: '失败',
       read: '已读',
+      outbox: '邮件 / Webhook',
     },
     status: {
       queued: '发送中',
@@ -1639,6 +1659,7 @@ export default {
     channels: {
       inbox: '站内消息',
       email: '电子邮件',
+      webhook: 'Webhook',
       sms: '短信',
     },
   },
@@ -1830,6 +1851,9 @@ export default {
       attemptsLine: '已尝试 {n} 次',
       level: '逐级提醒第 {n} 级',
       empty: '没有发送记录',
+      onlySource: '仅显示某次推送/提醒的消息',
+      retry: '重发',
+      retried: '已重新排队发送',
       status_: {
         queued: '排队中',
         sending: '发送中',
@@ -1861,6 +1885,8 @@ export default {
       viewAll: '查看全部消息',
       viewEnterprise: '查看企业档案',
       pending: '待处理 {n}',
+      byEnterprise: '按企业筛选',
+      entOption: '{name}（{n}）',
       kinds: {
         reminder: '到期提醒',
         policy_push: '政策推送',

@@ -91,3 +91,31 @@ export function describeUserAgent(ua: string | null | undefined): string {
 export function unreadCount(items: readonly { read?: boolean; read_at?: string | null }[]): number {
   return items.filter((i) => ('read' in i ? !i.read : !i.read_at)).length
 }
+
+/** The server warns (`http.errors`) above this share of 5xx answers over 15 minutes. */
+export const HTTP_ERROR_RATE_WARN = 0.05
+
+/** A share 0–1 as a percentage: "0%", "0.4%", "12.5%", "100%"; "<0.1%" for a tiny non-zero share. */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate) || rate < 0) return '—'
+  if (rate === 0) return '0%'
+  const pct = Math.min(rate, 1) * 100
+  if (pct < 0.1) return '<0.1%'
+  return `${Number(pct.toFixed(1))}%`
+}
+
+/** Requests per minute: one decimal, none when whole ("11.5", "3", "0"). */
+export function formatPerMinute(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '—'
+  return String(Number(n.toFixed(1)))
+}
+
+/**
+ * A latency percentile (the upper bound of its histogram bin, in ms): "≤ 20 ms", "≤ 2.5 s";
+ * a dash without requests.
+ */
+export function formatLatency(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—'
+  if (ms >= 1000) return `≤ ${Number((ms / 1000).toFixed(1))} s`
+  return `≤ ${Number(ms.toFixed(ms < 10 ? 1 : 0))} ms`
+}

@@ -1,5 +1,6 @@
 // How the policy screens show statuses, verdicts and condition outcomes. Pure: unit-tested.
 import type { ConditionCount, MatchFilter, Outcome, PolicyStatus, Verdict, VerdictCounts } from '@/api/policies'
+import type { OutboxCount } from '@/api/admin'
 
 export type TagType = 'success' | 'warning' | 'info' | 'danger' | 'primary'
 
@@ -66,4 +67,67 @@ export function cleanTags(tags: readonly string[]): string[] {
     if (v && !out.includes(v)) out.push(v)
   }
   return out
+}
+
+/** Where a push's e-mail or webhook messages stand: sent, still to go (queued or sending), failed. */
+export type OutboxState = 'sent' | 'pending' | 'failed'
+export const OUTBOX_STATES: OutboxState[] = ['sent', 'pending', 'failed']
+
+/** The messages of one channel of a push (to the enterprises' contacts), by state. */
+export interface OutboxLine {
+  channel: string
+  sent: number
+  pending: number
+  failed: number
+}
+
+/** The channels a push's outbox may use, in the order they are shown. */
+const OUTBOX_ORDER = ['email', 'webhook']
+
+/**
+ * A push's e-mail and webhook messages per channel: every channel the push chose (the portal
+ * inbox is not one of them), then any other the outbox names; e-mail before webhook. A chosen
+ * channel without messages yet has a line of zeros.
+ */
+export function outboxLines(channels: readonly string[] | null | undefined, outbox: readonly OutboxCount[] | null | undefined): OutboxLine[] {
+  const lines = new Map<string, OutboxLine>()
+  const line = (channel: string) => {
+    let l = lines.get(channel)
+    if (!l) lines.set(channel, (l = { channel, sent: 0, pending: 0, failed: 0 }))
+    return l
+  }
+  for (const c of channels ?? []) if (c !== 'inbox') line(c)
+  for (const o of outbox ?? []) {
+    if (o.channel === 'inbox') continue
+    const l = line(o.channel)
+    const n = Number(o.count) || 0
+    if (o.status === 'sent') l.sent += n
+    else if (o.status === 'failed') l.failed += n
+    else l.pending += n
+  }
+  const rank = (c: string) => (OUTBOX_ORDER.includes(c) ? OUTBOX_ORDER.indexOf(c) : OUTBOX_ORDER.length)
+  return [...lines.values()].sort((a, b) => rank(a.channel) - rank(b.channel))
+}
+
+const OUTBOX_WORDS = {
+  zh: { email: '邮件', webhook: 'Webhook', sent: '已发', pending: '待发', failed: '失败' },
+  en: { email: 'E-mail', webhook: 'Webhook', sent: 'sent', pending: 'pending', failed: 'failed' },
+} as const
+
+/** "邮件" / "E-mail", "Webhook"; an unknown channel as it is. */
+export function outboxChannelName(channel: string, locale: string): string {
+  const w = locale === 'en' ? OUTBOX_WORDS.en : OUTBOX_WORDS.zh
+  return channel === 'email' || channel === 'webhook' ? w[channel] : channel
+}
+
+/** The non-zero states of a line in words, sent first: [{ state: 'sent', count: 12, text: '已发 12' }, …]. */
+export function outboxParts(l: OutboxLine, locale: string): { state: OutboxState; count: number; text: string }[] {
+  const w = locale === 'en' ? OUTBOX_WORDS.en : OUTBOX_WORDS.zh
+  return OUTBOX_STATES.filter((s) => l[s] > 0).map((s) => ({ state: s, count: l[s], text: `${w[s]} ${l[s]}` }))
+}
+
+/** "邮件 已发 12 / 失败 1", "Webhook 待发 30"; "E-mail sent 12 / failed 1"; nothing yet: "邮件 —". */
+export function outboxText(l: OutboxLine, locale: string): string {
+  const parts = outboxParts(l, locale)
+  return `${outboxChannelName(l.channel, locale)} ${parts.length ? parts.map((p) => p.text).join(' / ') : '—'}`
 }

@@ -187,6 +187,30 @@ export function localized(zh: string, en: string | null | undefined, locale: str
   return locale === 'en' && en && en.trim() ? en : zh
 }
 
+/**
+ * A message title without the enterprise name it starts with ("启润医药有限公司：证书将于…到期"
+ * becomes "证书将于…到期"), for lists that show the enterprise beside the title. Unchanged when it
+ * does not start with the name and a separator, or nothing would be left.
+ */
+export function withoutEnterprise(title: string, enterprise: string | null | undefined): string {
+  const name = enterprise?.trim()
+  if (!name || !title.startsWith(name)) return title
+  const m = /^[\s:：,，、-]+/.exec(title.slice(name.length))
+  if (!m) return title
+  const rest = title.slice(name.length + m[0].length)
+  return rest.trim() ? rest : title
+}
+
+/** The enterprises a list of messages is about, with how many messages each, most first, then by name. */
+export function enterpriseOptions(items: readonly { enterprise_name?: string | null }[]): { name: string; count: number }[] {
+  const counts = new Map<string, number>()
+  for (const m of items) {
+    const name = m.enterprise_name?.trim()
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1)
+  }
+  return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh-CN'))
+}
+
 /** "2026年12月" / "December 2026": the title of the calendar's month. */
 export function monthLabel(year: number, month: number, locale: string): string {
   if (locale === 'en') {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { describeUserAgent, formatBytes, formatUptime, jobAction, jobCounts, jobTagType, unreadCount, usedPercent } from '@/utils/admin'
+import {
+  describeUserAgent,
+  formatBytes,
+  formatLatency,
+  formatPerMinute,
+  formatRate,
+  formatUptime,
+  jobAction,
+  jobCounts,
+  jobTagType,
+  unreadCount,
+  usedPercent,
+} from '@/utils/admin'
 
 describe('formatBytes', () => {
   it('uses binary units with one decimal below ten', () => {
@@ -77,5 +89,33 @@ describe('unreadCount', () => {
     expect(unreadCount([{ read: true }, { read: false }, { read: false }])).toBe(2)
     expect(unreadCount([{ read_at: null }, { read_at: '2026-11-25T00:00:00Z' }])).toBe(1)
     expect(unreadCount([])).toBe(0)
+  })
+})
+
+describe('traffic figures', () => {
+  it('shows the 5xx share as a percentage', () => {
+    expect(formatRate(0)).toBe('0%')
+    expect(formatRate(0.004)).toBe('0.4%')
+    expect(formatRate(0.05)).toBe('5%')
+    expect(formatRate(0.125)).toBe('12.5%')
+    expect(formatRate(1)).toBe('100%')
+    expect(formatRate(0.0004)).toBe('<0.1%')
+    expect(formatRate(null)).toBe('—')
+    expect(formatRate(Number.NaN)).toBe('—')
+  })
+  it('shows requests per minute with at most one decimal', () => {
+    expect(formatPerMinute(11.5)).toBe('11.5')
+    expect(formatPerMinute(3)).toBe('3')
+    expect(formatPerMinute(2.04)).toBe('2')
+    expect(formatPerMinute(0)).toBe('0')
+    expect(formatPerMinute(undefined)).toBe('—')
+  })
+  it('shows a latency percentile as an upper bound', () => {
+    expect(formatLatency(20)).toBe('≤ 20 ms')
+    expect(formatLatency(2.5)).toBe('≤ 2.5 ms')
+    expect(formatLatency(250)).toBe('≤ 250 ms')
+    expect(formatLatency(1000)).toBe('≤ 1 s')
+    expect(formatLatency(2500)).toBe('≤ 2.5 s')
+    expect(formatLatency(null)).toBe('—')
   })
 })

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { cleanTags, conditionBar, isExpired, percent, percentText, statusTagType, verdictGroup, verdictTagType } from '@/utils/policy'
+import {
+  cleanTags,
+  conditionBar,
+  isExpired,
+  outboxChannelName,
+  outboxLines,
+  outboxParts,
+  outboxText,
+  percent,
+  percentText,
+  statusTagType,
+  verdictGroup,
+  verdictTagType,
+} from '@/utils/policy'
 
 describe('policy display', () => {
   it('shows near misses apart from the other failures', () => {
@@ -43,5 +56,51 @@ describe('policy display', () => {
 
   it('cleans typed tags', () => {
     expect(cleanTags([' 高企 ', '', '研发', '高企'])).toEqual(['高企', '研发'])
+  })
+})
+
+describe('push outbox', () => {
+  const outbox = [
+    { channel: 'webhook', status: 'failed', count: 3 },
+    { channel: 'email', status: 'sent', count: 12 },
+    { channel: 'email', status: 'failed', count: 1 },
+    { channel: 'email', status: 'queued', count: 2 },
+    { channel: 'email', status: 'sending', count: 1 },
+  ]
+
+  it('counts each channel by state, e-mail first, queued and sending as pending', () => {
+    expect(outboxLines(['inbox', 'email', 'webhook'], outbox)).toEqual([
+      { channel: 'email', sent: 12, pending: 3, failed: 1 },
+      { channel: 'webhook', sent: 0, pending: 0, failed: 3 },
+    ])
+  })
+
+  it('keeps a chosen channel without messages yet and leaves the inbox out', () => {
+    expect(outboxLines(['inbox', 'webhook'], [])).toEqual([{ channel: 'webhook', sent: 0, pending: 0, failed: 0 }])
+    expect(outboxLines(['inbox'], [])).toEqual([])
+    expect(outboxLines(undefined, undefined)).toEqual([])
+    expect(outboxLines(['inbox'], [{ channel: 'inbox', status: 'sent', count: 5 }])).toEqual([])
+  })
+
+  it('lists a channel the outbox names even when the push does not', () => {
+    expect(outboxLines([], [{ channel: 'email', status: 'sent', count: 2 }])).toEqual([{ channel: 'email', sent: 2, pending: 0, failed: 0 }])
+  })
+
+  it('words a line in both languages', () => {
+    const [email, webhook] = outboxLines(['inbox', 'email', 'webhook'], outbox)
+    expect(outboxText(email, 'zh-CN')).toBe('邮件 已发 12 / 待发 3 / 失败 1')
+    expect(outboxText(webhook, 'zh-CN')).toBe('Webhook 失败 3')
+    expect(outboxText(email, 'en')).toBe('E-mail sent 12 / pending 3 / failed 1')
+    expect(outboxText({ channel: 'email', sent: 12, pending: 0, failed: 1 }, 'zh-CN')).toBe('邮件 已发 12 / 失败 1')
+    expect(outboxText({ channel: 'email', sent: 0, pending: 0, failed: 0 }, 'zh-CN')).toBe('邮件 —')
+  })
+
+  it('gives the non-zero parts with their state, for the failed link', () => {
+    expect(outboxParts({ channel: 'email', sent: 12, pending: 0, failed: 1 }, 'zh-CN')).toEqual([
+      { state: 'sent', count: 12, text: '已发 12' },
+      { state: 'failed', count: 1, text: '失败 1' },
+    ])
+    expect(outboxChannelName('email', 'en')).toBe('E-mail')
+    expect(outboxChannelName('sms', 'zh-CN')).toBe('sms')
   })
 })

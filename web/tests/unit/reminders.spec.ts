@@ -7,6 +7,8 @@ import {
   byFireDay,
   defaultTemplates,
   emptyRuleForm,
+  enterpriseOptions,
+  withoutEnterprise,
   isBlankWording,
   isDefaultWording,
   localized,
@@ -264,5 +266,35 @@ describe('已处理 twice', () => {
     expect(isAlreadyAcked(new ApiError(409, { code: 'conflict.version', message: '' }))).toBe(false)
     expect(isAlreadyAcked(new ApiError(404, { code: 'reminder.already_acknowledged', message: '' }))).toBe(false)
     expect(isAlreadyAcked(new Error('x'))).toBe(false)
+  })
+})
+
+describe('messages about enterprises', () => {
+  it('drops the enterprise name a title starts with', () => {
+    expect(withoutEnterprise('启润医药有限公司：质量管理体系认证证书将于2026年12月11日到期', '启润医药有限公司')).toBe('质量管理体系认证证书将于2026年12月11日到期')
+    expect(withoutEnterprise('Acme Ltd: licence expires soon', 'Acme Ltd')).toBe('licence expires soon')
+    expect(withoutEnterprise('启润医药有限公司的排污许可证快到期了', '启润医药有限公司')).toBe('启润医药有限公司的排污许可证快到期了')
+    expect(withoutEnterprise('办件 SL202611239002 将于2026年12月7日到期', '上海中研医药股份有限公司')).toBe('办件 SL202611239002 将于2026年12月7日到期')
+    expect(withoutEnterprise('启润医药有限公司：', '启润医药有限公司')).toBe('启润医药有限公司：')
+    expect(withoutEnterprise('标题', null)).toBe('标题')
+    expect(withoutEnterprise('标题', '  ')).toBe('标题')
+  })
+
+  it('lists the enterprises of the messages, most messages first', () => {
+    expect(
+      enterpriseOptions([
+        { enterprise_name: '乙公司' },
+        { enterprise_name: '甲公司' },
+        { enterprise_name: null },
+        { enterprise_name: '乙公司' },
+        {},
+        { enterprise_name: '丙公司' },
+      ]),
+    ).toEqual([
+      { name: '乙公司', count: 2 },
+      { name: '丙公司', count: 1 },
+      { name: '甲公司', count: 1 },
+    ])
+    expect(enterpriseOptions([])).toEqual([])
   })
 })
