@@ -71,10 +71,24 @@ pub struct RuleView {
     pub offsets: Vec<i64>,
     pub recipients: Vec<String>,
     pub channels: Vec<String>,
+    /// The caller may change it: a bureau-wide rule by the bureau's staff, a station's by its own.
+    pub editable: bool,
 }
 
-fn rule_view(r: Rule) -> RuleView {
-    RuleView { offsets: r.offset_list(), recipients: r.recipient_list(), channels: r.channel_list(), rule: r }
+fn rule_view(r: Rule, actor: &Actor) -> RuleView {
+    RuleView {
+        offsets: r.offset_list(),
+        recipients: r.recipient_list(),
+        channels: r.channel_list(),
+        editable: actor.can("reminder.manage") && (actor.scope.station().is_none() || actor.scope.station() == r.station_id),
+        rule: r,
+    }
+}
+
+/// A rule the caller sees: the bureau's own, or its station's.
+fn sees(actor: &Actor, r: &Rule) -> bool {
+    Some(r.bureau_id) == actor.scope.bureau()
+        && (r.station_id.is_none() || actor.scope.station().is_none() || actor.scope.station() == r.station_id)
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -118,10 +132,12 @@ impl RuleInput {
     }
 }
 
-fn rule_from(spec: RuleSpec, id: Uuid, bureau: Uuid, enabled: bool, version: i64, created_at: Ts, now: Ts) -> Rule {
+#[allow(clippy::too_many_arguments)]
+fn rule_from(spec: RuleSpec, id: Uuid, bureau: Uuid, station: Option<Uuid>, enabled: bool, version: i64, created_at: Ts, now: Ts) -> Rule {
     Rule {
         id,
         bureau_id: bureau,
+        station_id: station,
         name: spec.name,
         watch: spec.watch,
         subject_filter: spec.subject_filter,
@@ -151,7 +167,7 @@ fn bureau_of(actor: &Actor, perm: &str) -> Result<Uuid, Error> {
 pub async fn rules(State(st): State<AppState>, Authed(s): Authed) -> ApiResult<Json<Vec<RuleView>>> {
     let bureau = bureau_of(&s.actor, "reminder.read")?;
     let mut tx = st.db.read().await?;
-    let out = repo::rules(&mut tx, bureau).await?.into_iter().map(rule_view).collect();
+    let out = repo::rules(&mut tx, bureau).await?.into_iter().filter(|r| sees(&s.actor, r)).map(|r| rule_view(r, &s.actor)).collect();
     tx.commit().await?;
     Ok(Json(out))
 }
@@ -166,7 +182,8 @@ pub async fn create_rule(
     let bureau = bureau_of(&s.actor, "reminder.manage")?;
     let spec = i.spec()?;
     let now = st.now();
-    let r = rule_from(spec, Uuid::now_v7(), bureau, i.enabled.unwrap_or(true), 1, now, now);
+    // a station manager's rule is the station's; a bureau leader's, the bureau's
+    let r = rule_from(spec, Uuid::now_v7(), bureau, s.actor.scope.station(), i.enabled.unwrap_or(true), 1, now, now);
     let mut tx = st.db.write().await?;
     repo::insert_rule(&mut tx, &r).await?;
     record(
@@ -181,7 +198,7 @@ pub async fn create_rule(
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(rule_view(r))))
+    Ok((StatusCode::CREATED, Json(rule_view(r, &s.actor))))
 }
 
 #[utoipa::path(put, path = "/api/reminders/rules/{id}", tag = "reminders", params(("id" = Uuid, Path)), request_body = RuleInput,
@@ -190,9 +207,12 @@ pub async fn update_rule(State(st): State<AppState>, Authed(s): Authed, Id(id): 
     let bureau = bureau_of(&s.actor, "reminder.manage")?;
     let spec = i.spec()?;
     let mut tx = st.db.write().await?;
-    let old = repo::rule(&mut tx, id).await?.filter(|r| r.bureau_id == bureau).ok_or_else(Error::not_found)?;
+    let old = repo::rule(&mut tx, id).await?.filter(|r| r.bureau_id == bureau && sees(&s.actor, r)).ok_or_else(Error::not_found)?;
+    if !rule_view(old.clone(), &s.actor).editable {
+        return Err(Error::new(zt_domain::ErrorKind::Forbidden, "reminder.bureau_rule").into());
+    }
     let expected = i.version.unwrap_or(old.version);
-    let r = rule_from(spec, id, bureau, i.enabled.unwrap_or(old.enabled), expected + 1, old.created_at, st.now());
+    let r = rule_from(spec, id, bureau, old.station_id, i.enabled.unwrap_or(old.enabled), expected + 1, old.created_at, st.now());
     repo::save_rule(&mut tx, &r, expected).await?;
     record(
         &mut tx,
@@ -206,7 +226,7 @@ pub async fn update_rule(State(st): State<AppState>, Authed(s): Authed, Id(id): 
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(rule_view(r)))
+    Ok(Json(rule_view(r, &s.actor)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -464,7 +484,7 @@ pub async fn upcoming(State(st): State<AppState>, Authed(s): Authed, Q(q): Q<Upc
     // planned ones: each offset's fire day in the range, from today on
     let mut names = Names::default();
     let start = if q.from > today.0 { q.from } else { today.0 };
-    for rule in rules.iter().filter(|r| r.enabled) {
+    for rule in rules.iter().filter(|r| r.enabled && sees(&s.actor, r)) {
         let wd = rule.working_days();
         for &k in &rule.offset_list() {
             // the due dates whose fire day for offset k can fall in [start, to]

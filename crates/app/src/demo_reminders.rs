@@ -87,6 +87,7 @@ pub async fn load(tx: &mut Tx, bureau: Uuid, now: Ts) -> Result<(), Error> {
             &Rule {
                 id: Uuid::now_v7(),
                 bureau_id: bureau,
+                station_id: None,
                 name: s.name.into(),
                 watch: s.watch.into(),
                 subject_filter: s.filter.map(str::to_string),

@@ -12,6 +12,8 @@ use zt_domain::Error;
 pub struct Rule {
     pub id: Uuid,
     pub bureau_id: Uuid,
+    /// A station's own rule; none: the whole bureau's.
+    pub station_id: Option<Uuid>,
     pub name: String,
     pub watch: String,
     pub subject_filter: Option<String>,
@@ -56,13 +58,14 @@ fn split(s: &str) -> Vec<String> {
     s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 
-const RULE_COLUMNS: &str = "id, bureau_id, name, watch, subject_filter, offsets, offset_unit, recipients, channels, escalate_after, \
+const RULE_COLUMNS: &str = "id, bureau_id, station_id, name, watch, subject_filter, offsets, offset_unit, recipients, channels, escalate_after, \
      title_zh, body_zh, title_en, body_en, enabled, version, created_at, updated_at";
 
 fn rule_values(r: &Rule) -> Vec<Arg> {
     vec![
         r.id.into(),
         r.bureau_id.into(),
+        r.station_id.into(),
         (&r.name).into(),
         (&r.watch).into(),
         r.subject_filter.clone().into(),
@@ -88,7 +91,7 @@ pub async fn insert_rule(tx: &mut Tx, r: &Rule) -> Result<(), Error> {
 
 /// Saves a rule read at `expected` (409 when someone saved it first).
 pub async fn save_rule(tx: &mut Tx, r: &Rule, expected: i64) -> Result<(), Error> {
-    tx.save_row("reminder_rule", RULE_COLUMNS, rule_values(r), r.id, expected, &["id", "bureau_id", "created_at"]).await
+    tx.save_row("reminder_rule", RULE_COLUMNS, rule_values(r), r.id, expected, &["id", "bureau_id", "station_id", "created_at"]).await
 }
 
 pub async fn rules(tx: &mut Tx, bureau: Uuid) -> Result<Vec<Rule>, Error> {
@@ -205,7 +208,7 @@ pub async fn candidates(tx: &mut Tx, rule: &Rule, after: Day, upto: Day, offset:
             }
             let s = Sql::new(&format!(
                 "SELECT e.id AS enterprise_id, e.station_id, e.id AS subject_id, $6 AS subject, $7 AS due_on, CAST(NULL AS UUID) AS handler_id \
-                 FROM enterprise e WHERE {in_bureau} AND $4 < $7 AND $7 <= $5 AND {}",
+                 FROM enterprise e WHERE {in_bureau} AND $4 < $7 AND $7 <= $5 AND {} AND ($8 IS NULL OR e.station_id = $8)",
                 fresh.replace("{subject}", "e.id").replace("{due}", "$7")
             ));
             return tx
@@ -216,7 +219,8 @@ pub async fn candidates(tx: &mut Tx, rule: &Rule, after: Day, upto: Day, offset:
                         .bind(after)
                         .bind(upto)
                         .bind(format!("{report_year}年度报告"))
-                        .bind(Day(due)),
+                        .bind(Day(due))
+                        .bind(rule.station_id),
                 )
                 .await;
         }
@@ -229,6 +233,9 @@ pub async fn candidates(tx: &mut Tx, rule: &Rule, after: Day, upto: Day, offset:
         other => return Err(Error::internal(format!("unknown watch {other}"))),
     };
     s = s.bind(rule.id).bind(offset).bind(rule.bureau_id).bind(after).bind(upto);
+    if let Some(station) = rule.station_id {
+        s.push(" AND e.station_id = ").param(station);
+    }
     if let Some(f) = rule.subject_filter.as_deref().filter(|f| !f.is_empty()) {
         let col = if rule.watch == "label_recert" { "l.label" } else { "c.kind" };
         if matches!(rule.watch.as_str(), "certificate_expiry" | "label_recert") {

@@ -110,6 +110,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("dict.disabled", "该字典项已停用，只能在旧记录中保留", "This entry is disabled; it stays on old records only"),
     ("dict.code_fixed", "字典项代码一经创建不可修改", "An entry's code cannot change once made"),
     ("dict.unknown_entry", "字典中没有这一项", "The dictionary has no such entry"),
+    (
+        "reminder.bureau_rule",
+        "全局提醒规则由局领导维护，站长可新建本站规则",
+        "Bureau-wide rules are kept by the bureau leaders; station managers make their station's own",
+    ),
     ("reminder.range", "日期范围须在 0 至 92 天之间", "The date range must be 0 to 92 days"),
     ("reminder.already_acknowledged", "该提醒已处理", "This reminder has already been acknowledged"),
     ("reminder.ack_link", "确认链接无效或已过期", "The acknowledgement link is invalid or has expired"),

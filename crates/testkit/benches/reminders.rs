@@ -75,6 +75,7 @@ async fn main() {
         &zt_db::reminders::Rule {
             id: uuid::Uuid::now_v7(),
             bureau_id: b.0,
+            station_id: None,
             name: "证照到期".into(),
             watch: "certificate_expiry".into(),
             subject_filter: None,

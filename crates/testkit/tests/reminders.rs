@@ -26,11 +26,24 @@ async fn portal_enterprise(app: &TestApp) -> (String, Client) {
 /// the test's rule speaks.
 async fn quiet_demo_rules(app: &TestApp, manager: &Client) {
     app.exec_sql("UPDATE reminder SET status = 'acknowledged'").await;
+    // the demo's rules are the bureau's: a station manager sees them but may not change them
+    let (s, rules) = app.get(manager, "/api/reminders/rules").await;
+    assert_eq!(s, StatusCode::OK, "{rules}");
+    let first = &rules.as_array().unwrap()[0];
+    assert_eq!(first["editable"], false);
+    let mut body = first.clone();
+    for k in ["id", "bureau_id", "station_id", "created_at", "updated_at", "editable"] {
+        body.as_object_mut().unwrap().remove(k);
+    }
+    let (s, v) = app.put(manager, &format!("/api/reminders/rules/{}", first["id"].as_str().unwrap()), body).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("reminder.bureau_rule")));
+    let leader = app.login("leader").await;
+    let manager = &leader;
     let (s, rules) = app.get(manager, "/api/reminders/rules").await;
     assert_eq!(s, StatusCode::OK, "{rules}");
     for r in rules.as_array().unwrap() {
         let mut body = r.clone();
-        for k in ["id", "bureau_id", "created_at", "updated_at"] {
+        for k in ["id", "bureau_id", "station_id", "created_at", "updated_at", "editable"] {
             body.as_object_mut().unwrap().remove(k);
         }
         body["enabled"] = json!(false);
@@ -135,6 +148,15 @@ async fn office_hours_once_and_escalation(app: &TestApp) {
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let rule_id = r["id"].as_str().unwrap().to_string();
     assert_eq!(r["offsets"], json!([30, 7]), "offsets are kept largest first");
+    assert_eq!(
+        (r["editable"].as_bool(), r["station_id"].is_string()),
+        (Some(true), true),
+        "a station manager's rule is the station's: {r}"
+    );
+    // another station neither sees nor changes it
+    let other = app.login("jinqiao").await;
+    assert!(!app.get(&other, "/api/reminders/rules").await.1.to_string().contains(&rule_id));
+    assert_eq!(app.put(&other, &format!("/api/reminders/rules/{rule_id}"), rule("排污许可证", &["inbox"])).await.0, StatusCode::NOT_FOUND);
     let (s, p) = app.post(&manager, "/api/reminders/rules/preview", rule("排污许可证", &["inbox"])).await;
     assert_eq!(s, StatusCode::OK, "{p}");
     assert!(p["title_zh"].as_str().unwrap().contains("年") && !p["title_zh"].as_str().unwrap().contains('{'), "{p}");

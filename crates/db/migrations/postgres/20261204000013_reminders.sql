@@ -5,6 +5,8 @@
 CREATE TABLE reminder_rule (
     id UUID PRIMARY KEY NOT NULL,
     bureau_id UUID NOT NULL REFERENCES bureau (id),
+    -- a station's own rule (its station manager's); none: the whole bureau's
+    station_id UUID REFERENCES station (id),
     name TEXT NOT NULL,
     watch TEXT NOT NULL,
     subject_filter TEXT,
