@@ -727,6 +727,8 @@ pub struct GradeDef {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
+    /// The dictionary's colour tag.
+    pub color: String,
     pub enabled: bool,
 }
 
@@ -738,7 +740,13 @@ pub async fn grade_defs(State(st): State<AppState>, Authed(_s): Authed) -> ApiRe
     tx.commit().await?;
     Ok(Json(
         es.iter()
-            .map(|e| GradeDef { code: e.code.clone(), name_zh: e.name_zh.clone(), name_en: e.name_en.clone(), enabled: e.enabled })
+            .map(|e| GradeDef {
+                code: e.code.clone(),
+                name_zh: e.name_zh.clone(),
+                name_en: e.name_en.clone(),
+                color: e.color.clone(),
+                enabled: e.enabled,
+            })
             .collect(),
     ))
 }

@@ -84,7 +84,10 @@ pub fn check_entry(c: &mut Checks, code: Option<&str>, name_zh: &str, name_en: &
         }
     }
     c.text("name_zh", name_zh, 60);
-    c.text("name_en", name_en, 120);
+    // an empty English name falls back to the Chinese one: no second error for the same blank
+    if !c.has("name_zh") {
+        c.text("name_en", name_en, 120);
+    }
     if !COLORS.contains(&color) {
         c.add("color", "dict.color");
     }

@@ -42,6 +42,7 @@ import { attachmentsApi, portalAccountsApi, portalApi } from './portal'
 import { policiesApi } from './policies'
 import { adminApi, noticesApi, portalExtraApi, pushApi } from './admin'
 import { inboxApi, remindersApi } from './reminders'
+import { dictsApi } from './dicts'
 
 export * from './types'
 export * from './requests'
@@ -49,6 +50,7 @@ export * from './portal'
 export * from './policies'
 export * from './admin'
 export * from './reminders'
+export * from './dicts'
 export { ApiError } from './http'
 
 type Create<T> = Omit<Partial<T>, 'id' | 'version' | 'created_at' | 'updated_at'>
@@ -158,6 +160,7 @@ export const api = {
   push: pushApi,
   reminders: remindersApi,
   inbox: inboxApi,
+  dicts: dictsApi,
 
   audit: (q: ListQuery) => http.get<Page<AuditRow>>('/api/audit', q),
   auditVerify: () => http.get<AuditVerify>('/api/audit/verify'),

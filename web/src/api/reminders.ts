@@ -49,6 +49,10 @@ export interface RuleInput {
 }
 
 export interface ReminderRule extends RuleInput {
+  /** A station's own rule; null: the whole bureau's. */
+  station_id?: Id | null
+  /** The caller may change it (bureau rules: bureau leaders; a station's: its manager). */
+  editable?: boolean
   id: Id
   version: number
   updated_at: string

@@ -71,6 +71,10 @@ export interface Category {
   name_en: string
   sort_order: number
   builtin: boolean
+  /** Disabled categories are no longer offered for new items; existing items keep theirs. */
+  enabled?: boolean
+  color?: string
+  version?: number
 }
 
 export type ProcessType = 'on_spot' | 'window_backoffice_complete' | 'window_backoffice_window' | 'window_division' | 'backoffice_direct'

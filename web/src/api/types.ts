@@ -271,17 +271,29 @@ export interface Unmasked {
   contacts: { id: Id; phone: string | null }[]
 }
 
+/** An entry of the enterprise_label dictionary (GET /api/labels). */
 export interface LabelDef {
   code: string
   name_zh: string
   name_en: string
   builtin: boolean
+  sort_order?: number
+  /** An el-tag type, or '' for the default look. */
+  color?: string
+  /** Disabled labels are no longer offered; records that carry one still show its name. */
+  enabled?: boolean
+  version?: number
 }
 
+/** An entry of the grade dictionary (GET /api/grades). */
 export interface GradeDef {
   code: string
   name_zh: string
   name_en: string
+  /** Disabled grades are no longer offered; the grade history still shows their names. */
+  enabled?: boolean
+  /** The tag colour 字典管理 gives it (not in /api/grades: taken from /api/dicts/grade). */
+  color?: string
 }
 
 export interface LabelPeriod {

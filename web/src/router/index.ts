@@ -169,6 +169,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'system/labels',
         component: () => import('@/views/system/LabelsView.vue'),
         meta: { title: 'menu.labels', anyOf: ['org.manage'], scopes: ['all', 'bureau'] },
+        // Whoever maintains the dictionaries keeps the labels in 字典管理.
+        beforeEnter: () => (useAuth().can('dict.manage') ? { path: '/system/dicts', query: { dict: 'enterprise_label' } } : true),
+      },
+      {
+        path: 'system/dicts',
+        component: () => import('@/views/system/admin/DictsView.vue'),
+        meta: { title: 'menu.dicts', anyOf: ['dict.manage'] },
       },
       {
         path: 'system/calendar',

@@ -4,8 +4,37 @@
 import type { EnterpriseSize, EnterpriseStage, ListQuery } from '@/api/types'
 import { addDays } from './datetime'
 
-/** The common certificate kinds (free text on the server), offered for picking. */
-export const CERTIFICATE_KINDS = ['高新技术企业证书', 'ISO 9001 质量管理体系认证', 'ISO 14001 环境管理体系认证', '排污许可证', '食品经营许可证', '药品生产许可证', '医疗器械注册证', 'CCC 强制性产品认证']
+export interface CertificateKindOption {
+  /** What a certificate record stores: the entry's Chinese name. */
+  value: string
+  /** The English name, shown beside it in the English UI ('' for a free-text kind). */
+  name_en: string
+}
+
+/**
+ * The certificate kinds offered for picking (the kind is free text on the server): the enabled
+ * entries of the certificate_type dictionary (字典管理) by their Chinese name, which is what the
+ * records and the reminder rules store, plus `current` (the value being edited) when it is not
+ * among them, first.
+ */
+export function certificateKinds(
+  entries: readonly { name_zh: string; name_en: string; enabled?: boolean }[],
+  current?: string | null,
+): CertificateKindOption[] {
+  const out: CertificateKindOption[] = []
+  const seen = new Set<string>()
+  for (const e of entries) {
+    if (e.enabled === false || seen.has(e.name_zh)) continue
+    seen.add(e.name_zh)
+    out.push({ value: e.name_zh, name_en: e.name_en })
+  }
+  const cur = (current ?? '').trim()
+  if (cur && !seen.has(cur)) {
+    const known = entries.find((e) => e.name_zh === cur)
+    out.unshift({ value: cur, name_en: known?.name_en ?? '' })
+  }
+  return out
+}
 
 // ---- money (integers in yuan in the API) ----
 

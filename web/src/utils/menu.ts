@@ -15,6 +15,8 @@ export interface MenuItem {
   anyOf?: string[]
   /** Only for users whose scope is one of these (e.g. bureau-wide settings); missing = any. */
   scopes?: ScopeKind[]
+  /** Not for users holding any of these: they do the same on a fuller page (标签管理 → 字典管理). */
+  noneOf?: string[]
   /** Built later: the route shows the "coming soon" page. */
   comingSoon?: boolean
   /** An item of the enterprise portal: shown to portal users, who see nothing else. */
@@ -86,7 +88,8 @@ export const MENU: MenuItem[] = [
     children: [
       { path: '/system/org', title: 'menu.org', icon: 'Histogram', anyOf: ['org.read'] },
       // Enterprise labels: the server lets org.manage add them with bureau or system-wide scope.
-      { path: '/system/labels', title: 'menu.labels', icon: 'PriceTag', anyOf: ['org.manage'], scopes: ['all', 'bureau'] },
+      // Whoever maintains the dictionaries does it in 字典管理 (the labels are one of them).
+      { path: '/system/labels', title: 'menu.labels', icon: 'PriceTag', anyOf: ['org.manage'], scopes: ['all', 'bureau'], noneOf: ['dict.manage'] },
       { path: '/system/accounts', title: 'menu.accounts', icon: 'User', anyOf: ['account.read', 'role.manage'] },
       { path: '/system/duty', title: 'menu.duty', icon: 'Clock', anyOf: ['roster.read'] },
       // The working-day calendar: holidays for calendar.manage, a station's closures for roster.manage.
@@ -96,6 +99,8 @@ export const MENU: MenuItem[] = [
       { path: '/system/sessions', title: 'menu.sessions', icon: 'Connection', anyOf: ['session.manage'] },
       { path: '/system/monitor', title: 'menu.monitor', icon: 'Monitor', anyOf: ['system.monitor'] },
       { path: '/system/jobs', title: 'menu.jobs', icon: 'Timer', anyOf: ['system.monitor'] },
+      // 字典管理: labels, grades, catalog categories, certificate types, industries and the rest.
+      { path: '/system/dicts', title: 'menu.dicts', icon: 'Collection', anyOf: ['dict.manage'] },
       { path: '/system/parameters', title: 'menu.parameters', icon: 'Operation', anyOf: ['param.manage'] },
       { path: '/system/audit', title: 'menu.audit', icon: 'List', anyOf: ['audit.read'] },
       { path: '/system/login-log', title: 'menu.loginLog', icon: 'Key', anyOf: ['audit.read'] },
@@ -103,8 +108,9 @@ export const MENU: MenuItem[] = [
   },
 ]
 
-export function allowed(item: Pick<MenuItem, 'anyOf' | 'scopes'>, permissions: readonly string[], scope?: ScopeKind | null): boolean {
+export function allowed(item: Pick<MenuItem, 'anyOf' | 'scopes' | 'noneOf'>, permissions: readonly string[], scope?: ScopeKind | null): boolean {
   if (item.scopes && item.scopes.length > 0 && !(scope && item.scopes.includes(scope))) return false
+  if (item.noneOf?.some((p) => permissions.includes(p))) return false
   if (!item.anyOf || item.anyOf.length === 0) return true
   return item.anyOf.some((p) => permissions.includes(p))
 }

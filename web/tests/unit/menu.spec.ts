@@ -93,7 +93,7 @@ describe('permission-based menu', () => {
   })
 
   it('lists all the modules of the platform', () => {
-    expect(leaves(MENU)).toHaveLength(35)
+    expect(leaves(MENU)).toHaveLength(36)
   })
 
   it('offers window intake to the window officers and the queue to everyone who reads requests', () => {
