@@ -59,6 +59,14 @@ impl Channels {
     pub fn webhook_ready(&self) -> bool {
         !self.webhook_url.trim().is_empty()
     }
+    /// Whether `channel` can send at all (the inbox always can).
+    pub fn ready(&self, channel: &str) -> bool {
+        match channel {
+            "email" => self.email_ready(),
+            "webhook" => self.webhook_ready(),
+            _ => channel == "inbox",
+        }
+    }
 }
 
 /// Why a message on `channel` cannot go out: nobody configured the channel.
@@ -223,8 +231,7 @@ pub struct Delivered {
 
 /// Sends what is ready (at most `limit` messages), one claim at a time so that several
 /// instances share the work without sending anything twice.
-pub async fn deliver(st: &AppState, source: Option<Uuid>, limit: i64) -> Result<Delivered, Error> {
-    let channels = Channels::load(st).await?;
+pub async fn deliver(st: &AppState, channels: &Channels, source: Option<Uuid>, limit: i64) -> Result<Delivered, Error> {
     let mut tx = st.db.read().await?;
     let ids = notify::ready(&mut tx, st.now(), source, limit).await?;
     tx.commit().await?;
@@ -236,8 +243,8 @@ pub async fn deliver(st: &AppState, source: Option<Uuid>, limit: i64) -> Result<
         tx.commit().await?;
         let Some(n) = claimed else { continue };
         let outcome = match n.channel.as_str() {
-            "email" => send_email(&channels, &n).await,
-            "webhook" => send_webhook(st, &channels, &n).await,
+            "email" => send_email(channels, &n).await,
+            "webhook" => send_webhook(st, channels, &n).await,
             other => Err(format!("unknown channel {other}")),
         };
         let mut tx = st.db.write().await?;
@@ -249,12 +256,8 @@ pub async fn deliver(st: &AppState, source: Option<Uuid>, limit: i64) -> Result<
             }
             Err(e) => {
                 tracing::warn!(delivery = %n.id, channel = %n.channel, error = %e, "notification not sent");
-                let configured = match n.channel.as_str() {
-                    "email" => channels.email_ready(),
-                    "webhook" => channels.webhook_ready(),
-                    _ => false,
-                };
-                let retry = configured.then(|| Ts(st.now().0 + backoff(n.attempts)));
+                // a channel nobody configured: trying again cannot help
+                let retry = channels.ready(&n.channel).then(|| Ts(st.now().0 + backoff(n.attempts)));
                 notify::mark_failed(&mut tx, n.id, &e, retry).await?;
                 out.failed += 1;
             }
@@ -329,13 +332,11 @@ pub fn message(cfg: &Channels, about: &About, channel: &str, to: &To, text: &Tex
     let (address, status) = match (channel, to.kind) {
         ("inbox", "contact") | ("email", "enterprise") | ("webhook", "enterprise") => return None,
         ("inbox", _) => (String::new(), "sent"),
-        ("email", _) => {
-            let e = to.email.as_deref().map(str::trim).filter(|e| !e.is_empty())?;
-            (e.to_string(), if cfg.email_ready() { "queued" } else { "failed" })
-        }
-        ("webhook", _) => (cfg.webhook_url.clone(), if cfg.webhook_ready() { "queued" } else { "failed" }),
+        ("email", _) => (to.email.as_deref().map(str::trim).filter(|e| !e.is_empty())?.to_string(), "queued"),
+        ("webhook", _) => (cfg.webhook_url.clone(), "queued"),
         _ => return None,
     };
+    let status = if cfg.ready(channel) { status } else { "failed" };
     let (mut body, mut body_en) = (text.body.clone(), text.body_en.clone());
     if let (Some((base, cipher)), "email") = (&about.ack, channel) {
         let url = format!("{}/api/reminders/ack/{}", base.trim_end_matches('/'), ack_token(cipher, about.source_id, to.id));

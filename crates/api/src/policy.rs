@@ -751,7 +751,7 @@ async fn match_policy(
     let mut tx = st.db.read().await?;
     let p = visible(&mut tx, actor, id).await?;
     let today = st.today();
-    let schema = archive_schema(&st, &mut tx, p.bureau_id).await?;
+    let schema = archive_schema(st, &mut tx, p.bureau_id).await?;
     let Some(compiled) = compiled_policy(&mut tx, &schema, &p, today).await? else {
         return Err(Error::conflict("policy.no_rule"));
     };
@@ -1010,7 +1010,7 @@ pub async fn run_all(st: &AppState, bureau: Uuid, actor: Option<&Actor>) -> Resu
     let mut changed = 0;
     let mut eval = std::time::Duration::ZERO;
     let mut n_policies = 0;
-    let schema = archive_schema(&st, &mut tx, bureau).await?;
+    let schema = archive_schema(st, &mut tx, bureau).await?;
     let rows: Vec<Vec<Option<Val>>> = facts.iter().map(|f| row_of(&schema, f)).collect();
     for p in &policies {
         let Some(compiled) = compiled_policy(&mut tx, &schema, p, today).await? else { continue };
@@ -1206,7 +1206,7 @@ pub async fn push(
     c.opt_text("message", Some(&message), 1000);
     let mut channels = vec!["inbox".to_string()];
     for ch in i.channels.unwrap_or_default() {
-        if !matches!(ch.as_str(), "inbox" | "email" | "webhook") {
+        if !zt_domain::reminders::CHANNELS.contains(&ch.as_str()) {
             c.add("channels", "reminder.channels");
         } else if !channels.contains(&ch) {
             channels.push(ch);
@@ -1294,7 +1294,7 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
     let mut tx = st.db.read().await?;
     let push = zt_db::push::push(&mut tx, push_id).await?;
     let p = repo::get_unscoped(&mut tx, push.policy_id).await?;
-    let schema = archive_schema(&st, &mut tx, p.bureau_id).await?;
+    let schema = archive_schema(st, &mut tx, p.bureau_id).await?;
     let compiled = compiled_policy(&mut tx, &schema, &p, today).await?;
     let facts = repo::facts(&mut tx, &Scope::Bureau { bureau: p.bureau_id }, None, today).await?;
     let done: std::collections::HashSet<Uuid> = zt_db::push::delivered_to(&mut tx, push_id).await?.into_iter().collect();
@@ -1389,7 +1389,7 @@ pub async fn run_push(st: &AppState, job: &zt_db::jobs::Job) -> Result<(), Error
         tx.commit().await?;
     }
     // staff sent it on purpose: e-mail and webhook go out now, not in the next reminder cycle
-    let d = crate::notify::deliver(st, Some(push_id), i64::MAX).await?;
+    let d = crate::notify::deliver(st, &cfg, Some(push_id), i64::MAX).await?;
     let mut tx = st.db.write().await?;
     zt_db::push::finish_push(&mut tx, push_id, st.now()).await?;
     zt_db::jobs::finish(&mut tx, job.id, &json!({"sent": targets.len(), "external_sent": d.sent, "external_failed": d.failed}), st.now())

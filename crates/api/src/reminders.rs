@@ -268,22 +268,24 @@ pub struct ReminderView {
 }
 
 async fn views(tx: &mut Tx, rs: Vec<Reminder>) -> Result<Vec<ReminderView>, Error> {
-    let mut rules: HashMap<Uuid, Option<Rule>> = HashMap::new();
+    let mut rules = HashMap::new();
     let mut names = Names::default();
     let mut out = Vec::with_capacity(rs.len());
     for r in rs {
-        if !rules.contains_key(&r.rule_id) {
-            rules.insert(r.rule_id, repo::rule(tx, r.rule_id).await?);
-        }
-        let rule = rules[&r.rule_id].as_ref();
-        out.push(ReminderView {
-            rule_name: rule.map(|x| x.name.clone()).unwrap_or_default(),
-            watch: rule.map(|x| x.watch.clone()).unwrap_or_default(),
-            enterprise_name: names.of(tx, r.enterprise_id).await?,
-            reminder: r,
-        });
+        let rule = rule_of(tx, &mut rules, r.rule_id).await?;
+        let (rule_name, watch) = (rule.name.clone(), rule.watch.clone());
+        out.push(ReminderView { rule_name, watch, enterprise_name: names.of(tx, r.enterprise_id).await?, reminder: r });
     }
     Ok(out)
+}
+
+/// A reminder's rule, read once per list or cycle.
+async fn rule_of<'a>(tx: &mut Tx, cache: &'a mut HashMap<Uuid, Rule>, id: Uuid) -> Result<&'a Rule, Error> {
+    if !cache.contains_key(&id) {
+        let rule = repo::rule(tx, id).await?.ok_or_else(|| Error::internal("reminder without rule"))?;
+        cache.insert(id, rule);
+    }
+    Ok(&cache[&id])
 }
 
 /// Enterprise names, each looked up once however often it is asked for.
@@ -672,7 +674,8 @@ pub async fn retry_delivery(State(st): State<AppState>, Authed(s): Authed, Id(id
     tx.commit().await?;
     let st2 = st.clone();
     tokio::spawn(async move {
-        if let Err(e) = crate::notify::deliver(&st2, None, 100).await {
+        let sent = async { crate::notify::deliver(&st2, &crate::notify::Channels::load(&st2).await?, None, 100).await }.await;
+        if let Err(e) = sent {
             tracing::warn!(error = %e, "resending");
         }
     });
@@ -715,10 +718,11 @@ pub async fn cycle(st: &AppState, anytime: bool) -> Result<TickReport, Error> {
             ..Default::default()
         });
     }
+    let channels = crate::notify::Channels::load(st).await?;
     let mut r = TickReport { found: sweep(st, &cal).await?, ..Default::default() };
-    r.notified = dispatch(st).await?;
-    r.escalated = escalate(st, &cal).await?;
-    let d = crate::notify::deliver(st, None, 1000).await?;
+    r.notified = dispatch(st, &channels).await?;
+    r.escalated = escalate(st, &cal, &channels).await?;
+    let d = crate::notify::deliver(st, &channels, None, 1000).await?;
     (r.sent, r.failed) = (d.sent, d.failed);
     Ok(r)
 }
@@ -883,8 +887,7 @@ async fn tell(st: &AppState, tx: &mut Tx, rule: &Rule, r: &Reminder, level: i64,
 }
 
 /// Tells the rule's recipients of every reminder found and not yet told.
-pub async fn dispatch(st: &AppState) -> Result<u64, Error> {
-    let channels = crate::notify::Channels::load(st).await?;
+pub async fn dispatch(st: &AppState, channels: &crate::notify::Channels) -> Result<u64, Error> {
     let mut told = 0;
     let mut rules: HashMap<Uuid, Rule> = HashMap::new();
     loop {
@@ -895,22 +898,12 @@ pub async fn dispatch(st: &AppState) -> Result<u64, Error> {
             return Ok(told);
         }
         for r in &batch {
-            // the claim: another instance that got here first has changed the status
-            let n = tx
-                .exec(
-                    &Sql::new("UPDATE reminder SET status = 'notified', notified_at = $1 WHERE id = $2 AND status = 'due'")
-                        .bind(st.now())
-                        .bind(r.id),
-                )
-                .await?;
-            if n != 1 {
+            // another instance that got here first has claimed it
+            if !repo::claim_due(&mut tx, r.id, st.now()).await? {
                 continue;
             }
-            if !rules.contains_key(&r.rule_id) {
-                let rule = repo::rule(&mut tx, r.rule_id).await?.ok_or_else(|| Error::internal("reminder without rule"))?;
-                rules.insert(r.rule_id, rule);
-            }
-            tell(st, &mut tx, &rules[&r.rule_id], r, 0, &channels).await?;
+            let rule = rule_of(&mut tx, &mut rules, r.rule_id).await?;
+            tell(st, &mut tx, rule, r, 0, channels).await?;
             told += 1;
         }
         tx.commit().await?;
@@ -918,8 +911,7 @@ pub async fn dispatch(st: &AppState) -> Result<u64, Error> {
 }
 
 /// Tells the next person up of every reminder nobody acknowledged within its rule's working days.
-pub async fn escalate(st: &AppState, cal: &Calendar) -> Result<u64, Error> {
-    let channels = crate::notify::Channels::load(st).await?;
+pub async fn escalate(st: &AppState, cal: &Calendar, channels: &crate::notify::Channels) -> Result<u64, Error> {
     let today = st.today();
     let tz = crate::shanghai();
     // told today: not due for escalation before a working day has passed
@@ -929,28 +921,16 @@ pub async fn escalate(st: &AppState, cal: &Calendar) -> Result<u64, Error> {
     let mut escalated = 0;
     let mut rules: HashMap<Uuid, Rule> = HashMap::new();
     for r in waiting {
-        if !rules.contains_key(&r.rule_id) {
-            let rule = repo::rule(&mut tx, r.rule_id).await?.ok_or_else(|| Error::internal("reminder without rule"))?;
-            rules.insert(r.rule_id, rule);
-        }
-        let rule = &rules[&r.rule_id];
+        let rule = rule_of(&mut tx, &mut rules, r.rule_id).await?;
         let (Some(after), Some(at)) = (rule.escalate_after, r.notified_at) else { continue };
         let since = at.0.to_zoned(tz.clone()).date();
         if cal.working_days_between(since, today.0).value < after || dom::escalation_target(r.level + 1, &rule.recipient_list()).is_none() {
             continue;
         }
-        let n = tx
-            .exec(
-                &Sql::new("UPDATE reminder SET level = level + 1, notified_at = $1 WHERE id = $2 AND level = $3 AND status = 'notified'")
-                    .bind(st.now())
-                    .bind(r.id)
-                    .bind(r.level),
-            )
-            .await?;
-        if n != 1 {
+        if !repo::escalate(&mut tx, r.id, r.level, st.now()).await? {
             continue;
         }
-        tell(st, &mut tx, rule, &r, r.level + 1, &channels).await?;
+        tell(st, &mut tx, rule, &r, r.level + 1, channels).await?;
         escalated += 1;
     }
     tx.commit().await?;

@@ -264,6 +264,27 @@ pub async fn unacknowledged(tx: &mut Tx, before: Ts, top: i64) -> Result<Vec<Rem
     .await
 }
 
+/// Claims a found reminder for telling (`due` → `notified`); false when another instance did.
+pub async fn claim_due(tx: &mut Tx, id: Uuid, at: Ts) -> Result<bool, Error> {
+    let n = tx
+        .exec(&Sql::new("UPDATE reminder SET status = 'notified', notified_at = $1 WHERE id = $2 AND status = 'due'").bind(at).bind(id))
+        .await?;
+    Ok(n == 1)
+}
+
+/// Moves a told reminder from `level` one up; false when another instance did, or it was handled.
+pub async fn escalate(tx: &mut Tx, id: Uuid, level: i64, at: Ts) -> Result<bool, Error> {
+    let n = tx
+        .exec(
+            &Sql::new("UPDATE reminder SET level = level + 1, notified_at = $1 WHERE id = $2 AND level = $3 AND status = 'notified'")
+                .bind(at)
+                .bind(id)
+                .bind(level),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 /// Marks a reminder handled; false when it already was.
 pub async fn acknowledge(tx: &mut Tx, id: Uuid, by: Option<Uuid>, by_name: &str, at: Ts) -> Result<bool, Error> {
     let n = tx
