@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use zt_db::accounts;
@@ -255,6 +256,67 @@ pub fn read_table(name: &str, bytes: &[u8]) -> Result<Table, Error> {
     Ok(Table { headers, rows: body })
 }
 
+/// Whether an updated row says what the stored one says: the sealed personal data differs with
+/// every sealing, so it counts as the same when its lookup hash is.
+fn same_content(before: &EnterpriseRow, after: &EnterpriseRow) -> bool {
+    let mut a = after.clone();
+    if a.legal_rep_id_hash == before.legal_rep_id_hash {
+        a.legal_rep_id_enc.clone_from(&before.legal_rep_id_enc);
+    }
+    if a.legal_rep_phone_hash == before.legal_rep_phone_hash {
+        a.legal_rep_phone_enc.clone_from(&before.legal_rep_phone_enc);
+    }
+    a == *before
+}
+
+/// What an import row needs that does not depend on the database: its search words (from the
+/// name, legal representative and liaison as written) and the liaison's phone sealed and hashed.
+struct RowPrep {
+    words: [String; 3],
+    tokens: String,
+    /// (phone as written, sealed, lookup hash)
+    phone: Option<(String, String, String)>,
+}
+
+/// Works out [`RowPrep`] a batch at a time on a blocking thread, a few batches ahead of the
+/// writer; `cols` are the columns of name, legal representative, liaison and liaison phone.
+fn prepare_ahead(
+    table: Arc<Table>,
+    cipher: Arc<zt_domain::crypto::Cipher>,
+    cols: [Option<usize>; 4],
+) -> tokio::sync::mpsc::Receiver<Vec<RowPrep>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        for chunk in table.rows.chunks(IMPORT_BATCH) {
+            let batch = chunk
+                .iter()
+                .map(|(_, cells)| {
+                    let cell = |i: usize| cols[i].and_then(|c| cells.get(c)).map(|v| v.trim().to_string()).unwrap_or_default();
+                    let words = [cell(0), cell(1), cell(2)];
+                    let tokens = zt_db::search::index_tokens(&[&words[0], &words[1], &words[2]]);
+                    let phone = Some(cell(3)).filter(|p| !p.is_empty()).map(|p| {
+                        let (enc, hash) = (cipher.encrypt(&p), cipher.lookup_hash(&p));
+                        (p, enc, hash)
+                    });
+                    RowPrep { words, tokens, phone }
+                })
+                .collect();
+            if tx.blocking_send(batch).is_err() {
+                return; // the import stopped
+            }
+        }
+    });
+    rx
+}
+
+/// [`read_table`] on a blocking thread (100,000 rows take about a second), handing back the
+/// name and bytes.
+async fn parse_off_runtime(name: String, bytes: Vec<u8>) -> Result<(Table, String, Vec<u8>), Error> {
+    tokio::task::spawn_blocking(move || read_table(&name, &bytes).map(|t| (t, name, bytes)))
+        .await
+        .map_err(|e| Error::internal(e.to_string()))?
+}
+
 /// Maps each header to a column; unknown and missing required columns are refused, all named.
 pub fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static Column>>, Error> {
     let norm = |s: &str| s.trim().trim_end_matches('*').trim().to_lowercase();
@@ -302,6 +364,9 @@ pub struct ImportResult {
     pub invalid: usize,
     pub created: usize,
     pub updated: usize,
+    /// Rows of enterprises on file that change nothing (not written, no timeline entry).
+    #[serde(default)]
+    pub unchanged: usize,
     pub written: usize,
     pub errors: Vec<RowError>,
 }
@@ -340,25 +405,43 @@ pub struct ImportPayload {
 /// Rows checked and written together by an import.
 const IMPORT_BATCH: usize = 1_000;
 
+/// The page cache an import writes through (see `Tx::widen_cache`): 100,000 rows into a large
+/// archive take a third less time than with the default 2 MiB.
+const IMPORT_CACHE_MIB: u32 = 32;
+
 /// Runs an import job: validates every row, writes per the mode in one transaction that also
 /// marks the job done, and keeps every bad row in the result.
 pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
     let payload: ImportPayload = serde_json::from_str(&job.payload).map_err(|e| Error::internal(e.to_string()))?;
     let lang = if payload.lang == "en" { Lang::En } else { Lang::Zh };
     let mut tx = st.db.write().await?;
+    tx.widen_cache(IMPORT_CACHE_MIB).await?;
     let (name, bytes) = jobs::file(&mut tx, job.id).await?;
     let account = accounts::by_id_unscoped(&mut tx, job.created_by.ok_or_else(|| Error::internal("import without creator"))?)
         .await?
         .ok_or_else(Error::not_found)?;
     let actor = actor_for(&mut tx, &account, None, None).await?;
-    let table = read_table(&name, &bytes)?;
+    let t0 = std::time::Instant::now();
+    let table = match st.take_parsed(job.id) {
+        Some(t) => t,
+        None => Arc::new(parse_off_runtime(name.clone(), bytes).await?.0),
+    };
     let cols = map_headers(&table.headers)?;
     let stations: Vec<Station> = zt_db::org::all_in_scope(&mut tx, "station", &actor.scope).await?;
     let by_name: HashMap<&str, uuid::Uuid> = stations.iter().map(|s| (s.name.as_str(), s.id)).collect();
     let total = table.rows.len();
     st.set_progress(job.id, 0, total as i64);
-    let mut result =
-        ImportResult { mode: payload.mode.clone(), rows: total, valid: 0, invalid: 0, created: 0, updated: 0, written: 0, errors: vec![] };
+    let mut result = ImportResult {
+        mode: payload.mode.clone(),
+        rows: total,
+        valid: 0,
+        invalid: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        written: 0,
+        errors: vec![],
+    };
     let mut seen = HashSet::new();
     let now = st.now();
     let header_for = |key: &str| {
@@ -371,8 +454,16 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
     let col_of = |key: &str| cols.iter().position(|c| c.is_some_and(|c| c.key == key));
     let uscc_col = col_of("uscc");
     let mut done = 0;
+    // what each row needs that no database answer changes (search words, the liaison's phone
+    // sealed and hashed) is worked out a few batches ahead on another thread
+    let mut preps = prepare_ahead(
+        table.clone(),
+        st.cipher.clone(),
+        [col_of("name"), col_of("legal_rep_name"), col_of("liaison_name"), col_of("liaison_phone")],
+    );
     // a batch at a time: one lookup of the codes it names, then multi-row writes
     for chunk in table.rows.chunks(IMPORT_BATCH) {
+        let prep = preps.recv().await.ok_or_else(|| Error::internal("import preparation stopped"))?;
         st.set_progress(job.id, done as i64, total as i64);
         done += chunk.len();
         let code_of = |cells: &Vec<String>| -> String {
@@ -384,11 +475,14 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             repo::by_usccs_unscoped(&mut tx, &codes).await?.into_iter().map(|e| (e.uscc.clone(), e)).collect();
         let known_ids: Vec<Uuid> = known.values().map(|e| e.id).collect();
         let visible = repo::visible_ids(&mut tx, &actor.scope, &known_ids).await?;
+        let visible_ids: Vec<Uuid> = visible.iter().copied().collect();
+        let on_file = repo::liaison_names(&mut tx, &visible_ids).await?;
         let mut creates: Vec<EnterpriseRow> = Vec::new();
         let mut updates: Vec<(EnterpriseRow, i64)> = Vec::new();
-        let mut liaisons: Vec<(Uuid, String, String)> = Vec::new();
+        let mut liaisons: Vec<(Uuid, String, String, Option<(String, String)>)> = Vec::new();
+        let mut docs: Vec<(Uuid, String)> = Vec::new();
         let mut entries: Vec<TimelineEntry> = Vec::new();
-        for (row_no, cells) in chunk {
+        for ((row_no, cells), prep) in chunk.iter().zip(prep) {
             let get = |key: &str| -> String { col_of(key).and_then(|i| cells.get(i)).map(|s| s.trim().to_string()).unwrap_or_default() };
             let mut row_errors: Vec<FieldError> = Vec::new();
             let uscc = code_of(cells);
@@ -412,7 +506,7 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             };
             let opt = |v: String| if v.is_empty() { None } else { Some(v) };
             // an enterprise on file is updated if the importer may see it; otherwise its code is taken
-            let existing = known.get(&uscc).filter(|e| visible.contains(&e.id)).cloned();
+            let existing = known.get(&uscc).filter(|e| visible.contains(&e.id));
             let creating = existing.is_none();
             let input = EnterpriseInput {
                 uscc: creating.then(|| uscc.clone()),
@@ -439,7 +533,7 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
                     if zt_domain::ident::looks_like_excel_number(&liaison.1) { "excel.mangled_number" } else { "phone.invalid" },
                 ));
             }
-            let mut e = existing.unwrap_or_else(|| blank_row(now));
+            let mut e = existing.cloned().unwrap_or_else(|| blank_row(now));
             let refs = Refs {
                 uscc_owner: &|code| known.get(code).map(|o| (o.id, o.name.clone())),
                 station_writable: &|sid| by_name.values().any(|v| *v == sid),
@@ -481,11 +575,28 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
                 continue;
             }
             result.valid += 1;
+            // a row that says what the archive already says is not written again
+            if existing.is_some_and(|before| same_content(before, &e))
+                && (liaison.0.is_empty() || on_file.contains(&(e.id, liaison.0.clone())))
+            {
+                result.unchanged += 1;
+                continue;
+            }
             if payload.mode == "dry_run" || (payload.mode == "all_or_nothing" && result.invalid > 0) {
                 continue;
             }
+            if creating {
+                // a new enterprise's search words are all in hand
+                let tokens = if prep.words == [e.name.as_str(), e.legal_rep_name.as_str(), liaison.0.as_str()] {
+                    prep.tokens
+                } else {
+                    zt_db::search::index_tokens(&[&e.name, &e.legal_rep_name, &liaison.0])
+                };
+                docs.push((e.id, tokens));
+            }
             if !liaison.0.is_empty() {
-                liaisons.push((e.id, liaison.0, liaison.1));
+                let sealed = prep.phone.filter(|(p, _, _)| *p == liaison.1).map(|(_, enc, hash)| (enc, hash));
+                liaisons.push((e.id, liaison.0, liaison.1, sealed));
             }
             entries.push(TimelineEntry {
                 id: Uuid::now_v7(),
@@ -513,24 +624,26 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
         result.created += creates.len();
         result.updated += updates.len();
         repo::insert_many(&mut tx, &creates).await?;
-        for (e, expected) in &updates {
-            repo::save(&mut tx, e, *expected).await?;
-        }
+        repo::save_many(&mut tx, &updates).await?;
         let updated_ids: Vec<Uuid> = updates.iter().map(|u| u.0.id).collect();
-        let on_file = repo::liaison_names(&mut tx, &updated_ids).await?;
         let contacts: Vec<ContactRow> = liaisons
             .into_iter()
-            .filter(|(id, name, _)| !on_file.contains(&(*id, name.clone())))
-            .map(|(enterprise_id, name, phone)| {
+            .filter(|(id, name, _, _)| !on_file.contains(&(*id, name.clone())))
+            .map(|(enterprise_id, name, phone, sealed)| {
                 let phone = (!phone.is_empty()).then_some(phone);
+                let (phone_enc, phone_hash) = match (sealed, phone.as_deref()) {
+                    (Some((enc, hash)), _) => (Some(enc), Some(hash)),
+                    (None, Some(p)) => (Some(st.cipher.encrypt(p)), Some(st.cipher.lookup_hash(p))),
+                    (None, None) => (None, None),
+                };
                 ContactRow {
                     id: Uuid::now_v7(),
                     enterprise_id,
                     role: "liaison".into(),
                     name,
                     position: String::new(),
-                    phone_enc: phone.as_deref().map(|p| st.cipher.encrypt(p)),
-                    phone_hash: phone.as_deref().map(|p| st.cipher.lookup_hash(p)),
+                    phone_enc,
+                    phone_hash,
                     email: String::new(),
                     note: String::new(),
                     version: 1,
@@ -540,8 +653,9 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             })
             .collect();
         repo::insert_contacts(&mut tx, &contacts).await?;
-        let touched: Vec<Uuid> = entries.iter().map(|t| t.enterprise_id).collect();
-        repo::reindex_many(&mut tx, &touched).await?;
+        // an updated enterprise may have former names and other contacts on file
+        zt_db::search::upsert_many(&mut tx, &docs).await?;
+        repo::reindex_many(&mut tx, &updated_ids).await?;
         repo::record_many(&mut tx, &entries).await?;
     }
     let commit_rows = match payload.mode.as_str() {
@@ -571,6 +685,7 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
         jobs::finish(&mut tx, job.id, &value, st.now()).await?;
         tx.commit().await?;
     }
+    tracing::info!(job = %job.id, rows = result.rows, written = result.written, ms = t0.elapsed().as_millis() as u64, "roster import finished");
     st.clear_progress(job.id);
     if commit_rows && result.written > 1000 {
         st.db.optimize().await?;
@@ -651,7 +766,7 @@ pub async fn upload(
     }
     let Some((name, data)) = file else { return Err(Error::field("file", "required").into()) };
     // the checks that need no database answer at once
-    let table = read_table(&name, &data)?;
+    let (table, name, data) = parse_off_runtime(name, data).await?;
     map_headers(&table.headers)?;
     let lang = if ctx.lang == Lang::En { "en" } else { "zh" };
     let mut tx = st.db.write().await?;
@@ -669,6 +784,7 @@ pub async fn upload(
     )
     .await?;
     tx.commit().await?;
+    st.keep_parsed(id, Arc::new(table));
     st.jobs_notify.notify_one();
     Ok((StatusCode::ACCEPTED, Json(JobAccepted { job_id: id })))
 }

@@ -30,6 +30,10 @@ pub struct AppState {
     pub started_at: std::time::Instant,
     /// Every dictionary, as of a dictionary version (see `dicts`).
     pub dicts: Arc<std::sync::RwLock<Option<crate::dicts::Snapshot>>>,
+    /// Roster files this instance parsed when they were uploaded, by import job: the job takes
+    /// the rows instead of parsing the file again (another instance parses it from the stored
+    /// file).
+    pub parsed_uploads: Arc<Mutex<HashMap<Uuid, Arc<crate::archive_io::Table>>>>,
 }
 
 impl AppState {
@@ -57,5 +61,16 @@ impl AppState {
     }
     pub fn progress_of(&self, job: Uuid) -> Option<(i64, i64)> {
         self.progress.lock().unwrap().get(&job).copied()
+    }
+    /// Keeps an upload's parsed rows for its job; only the newest few are kept.
+    pub fn keep_parsed(&self, job: Uuid, table: Arc<crate::archive_io::Table>) {
+        let mut kept = self.parsed_uploads.lock().unwrap();
+        if kept.len() >= 2 {
+            kept.clear();
+        }
+        kept.insert(job, table);
+    }
+    pub fn take_parsed(&self, job: Uuid) -> Option<Arc<crate::archive_io::Table>> {
+        self.parsed_uploads.lock().unwrap().remove(&job)
     }
 }

@@ -150,6 +150,7 @@ impl Application {
             cipher: Arc::new(zt_domain::crypto::Cipher::new(&cfg.data_key)),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             progress: Default::default(),
+            parsed_uploads: Default::default(),
             started_at: std::time::Instant::now(),
             dicts: Default::default(),
         };

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use zt_domain::Error;
 use zt_domain::scope::Scope;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct EnterpriseRow {
     pub id: Uuid,
     pub uscc: String,
@@ -144,39 +144,51 @@ pub async fn insert_many(tx: &mut Tx, es: &[EnterpriseRow]) -> Result<(), Error>
 }
 
 pub async fn save(tx: &mut Tx, e: &EnterpriseRow, expected_version: i64) -> Result<(), Error> {
-    let n = tx
-        .exec(
-            &Sql::new(
-                "UPDATE enterprise SET uscc = $1, name = $2, registered_on = $3, registered_address = $4, operating_address = $5, station_id = $6, \
-                 cluster = $7, industry_code = $8, industry_name = $9, size = $10, upgrade_potential = $11, stage = $12, legal_rep_name = $13, \
-                 legal_rep_id_enc = $14, legal_rep_id_hash = $15, legal_rep_phone_enc = $16, legal_rep_phone_hash = $17, grade = $18, \
-                 version = $19, updated_at = $20 WHERE id = $21 AND version = $22",
-            )
-            .bind(&e.uscc)
-            .bind(&e.name)
-            .bind(e.registered_on.map(crate::sql::Arg::from).unwrap_or(crate::sql::Arg::Day(None)))
-            .bind(&e.registered_address)
-            .bind(&e.operating_address)
-            .bind(e.station_id)
-            .bind(&e.cluster)
-            .bind(&e.industry_code)
-            .bind(&e.industry_name)
-            .bind(&e.size)
-            .bind(e.upgrade_potential)
-            .bind(&e.stage)
-            .bind(&e.legal_rep_name)
-            .bind(e.legal_rep_id_enc.clone())
-            .bind(e.legal_rep_id_hash.clone())
-            .bind(e.legal_rep_phone_enc.clone())
-            .bind(e.legal_rep_phone_hash.clone())
-            .bind(e.grade.clone())
-            .bind(e.version)
-            .bind(e.updated_at)
-            .bind(e.id)
-            .bind(expected_version),
+    save_many(tx, &[(e.clone(), expected_version)]).await
+}
+
+/// Writes changed enterprises, each `(row, the version it was read at)`: one statement prepared
+/// once, or 409 `conflict.version` if any was changed by someone else meanwhile.
+pub async fn save_many(tx: &mut Tx, es: &[(EnterpriseRow, i64)]) -> Result<(), Error> {
+    let rows: Vec<Vec<Arg>> = es
+        .iter()
+        .map(|(e, expected)| {
+            vec![
+                (&e.uscc).into(),
+                (&e.name).into(),
+                Arg::Day(e.registered_on),
+                (&e.registered_address).into(),
+                (&e.operating_address).into(),
+                e.station_id.into(),
+                (&e.cluster).into(),
+                (&e.industry_code).into(),
+                (&e.industry_name).into(),
+                (&e.size).into(),
+                e.upgrade_potential.into(),
+                (&e.stage).into(),
+                (&e.legal_rep_name).into(),
+                e.legal_rep_id_enc.clone().into(),
+                e.legal_rep_id_hash.clone().into(),
+                e.legal_rep_phone_enc.clone().into(),
+                e.legal_rep_phone_hash.clone().into(),
+                e.grade.clone().into(),
+                e.version.into(),
+                e.updated_at.into(),
+                e.id.into(),
+                (*expected).into(),
+            ]
+        })
+        .collect();
+    let changed = tx
+        .run_each(
+            "UPDATE enterprise SET uscc = $1, name = $2, registered_on = $3, registered_address = $4, operating_address = $5, station_id = $6, \
+             cluster = $7, industry_code = $8, industry_name = $9, size = $10, upgrade_potential = $11, stage = $12, legal_rep_name = $13, \
+             legal_rep_id_enc = $14, legal_rep_id_hash = $15, legal_rep_phone_enc = $16, legal_rep_phone_hash = $17, grade = $18, \
+             version = $19, updated_at = $20 WHERE id = $21 AND version = $22",
+            rows,
         )
         .await?;
-    crate::expect_one(n)
+    changed.into_iter().try_for_each(crate::expect_one)
 }
 
 /// Rewrites the search document: name, legal representative, former names and contact names.

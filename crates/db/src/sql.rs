@@ -129,18 +129,44 @@ impl Tx {
         Ok(self.count(sql).await? > 0)
     }
 
-    /// Inserts many rows in as few statements as the bind limits allow: `head` is
-    /// `INSERT INTO t (a, b, c)`, `values` gives one row's values in column order. Bulk paths
-    /// (imports, generators) cost one round trip per few thousand values instead of per row.
+    /// Inserts many rows: `head` is `INSERT INTO t (a, b, c)`, `values` gives one row's values
+    /// in column order. SQLite prepares one single-row statement and steps it per row on the
+    /// connection's handle; PostgreSQL gets multi-row statements, as many values each as the
+    /// bind limit allows. Bulk paths (imports, generators) cost no round trip per row.
     pub async fn insert_many<T>(&mut self, head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Result<u64, Error> {
+        self.insert_rows(head, "", items, values).await
+    }
+
+    async fn insert_rows<T>(&mut self, head: &str, tail: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Result<u64, Error> {
+        let Some(first) = items.first() else { return Ok(0) };
+        if let Tx::Sqlite(t) = self {
+            let width = values(first).len();
+            let sql = format!("{head} VALUES ({}){tail}", vec!["?"; width].join(", "));
+            let changed = crate::sqlite_bulk::run_each(&mut **t, &sql, width, items.iter().map(values)).await?;
+            return Ok(changed.iter().sum());
+        }
         let mut written = 0;
-        // SQLite looks each `$n` name up in a list (quadratic in the number of values), so its
-        // bulk statements use anonymous `?` placeholders
-        let anonymous = matches!(self, Tx::Sqlite(_));
-        for s in insert_statements(head, items, values, anonymous) {
+        for mut s in insert_statements(head, items, values) {
+            s.push(tail);
             written += self.exec(&s).await?;
         }
         Ok(written)
+    }
+
+    /// Runs one statement per row of values (`$1…$n` in the text), e.g. a batch of updates;
+    /// the rows each run changed. SQLite prepares it once and steps it per row on the
+    /// connection's handle.
+    pub async fn run_each(&mut self, sql: &str, rows: Vec<Vec<Arg>>) -> Result<Vec<u64>, Error> {
+        let Some(first) = rows.first() else { return Ok(Vec::new()) };
+        if let Tx::Sqlite(t) = self {
+            let width = first.len();
+            return crate::sqlite_bulk::run_each(&mut **t, sql, width, rows).await;
+        }
+        let mut changed = Vec::with_capacity(rows.len());
+        for args in rows {
+            changed.push(self.exec(&Sql { text: sql.to_string(), args }).await?);
+        }
+        Ok(changed)
     }
 
     /// One page of `SELECT {columns}{from_where} ORDER BY {order}` and the count of all its rows.
@@ -167,13 +193,7 @@ impl Tx {
         items: &[T],
         values: impl Fn(&T) -> Vec<Arg>,
     ) -> Result<u64, Error> {
-        let mut written = 0;
-        let anonymous = matches!(self, Tx::Sqlite(_));
-        for mut s in insert_statements(head, items, values, anonymous) {
-            s.push(" ON CONFLICT DO NOTHING");
-            written += self.exec(&s).await?;
-        }
-        Ok(written)
+        self.insert_rows(head, " ON CONFLICT DO NOTHING", items, values).await
     }
 }
 
@@ -208,8 +228,8 @@ impl Tx {
     }
 }
 
-/// The statements of [`Tx::insert_many`], built before any is run.
-fn insert_statements<T>(head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>, anonymous: bool) -> Vec<Sql> {
+/// PostgreSQL's statements of [`Tx::insert_many`], built before any is run.
+fn insert_statements<T>(head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Vec<Sql> {
     let mut out: Vec<Sql> = Vec::new();
     for item in items {
         let row = values(item);
@@ -225,12 +245,7 @@ fn insert_statements<T>(head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>
             if i > 0 {
                 s.push(",");
             }
-            if anonymous {
-                s.args.push(a);
-                s.push("?");
-            } else {
-                s.param(a);
-            }
+            s.param(a);
         }
         s.push(")");
     }

@@ -88,6 +88,23 @@ both!(all_or_nothing_writes_none_and_valid_only_writes_the_good_rows, |app| {
     assert_eq!(contacts[0]["phone"], "137****1111");
     let (_, tl) = app.get(&mgr, &format!("/api/enterprises/{id}/timeline?kind=import")).await;
     assert_eq!(tl["total"], 1);
+    let (_, before) = app.get(&mgr, &format!("/api/enterprises/{id}")).await;
+    // the same file again changes nothing: not written, no timeline entry, the same version
+    // (the legal representative's phone is sealed anew each time, and still counts as the same)
+    let (_, v) = upload(app, &mgr, "roster.csv", roster().into_bytes(), "valid_only").await;
+    let job = wait(app, &mgr, v["job_id"].as_str().unwrap()).await;
+    let r = &job["result"];
+    assert_eq!(
+        (r["unchanged"].as_i64(), r["updated"].as_i64(), r["created"].as_i64(), r["written"].as_i64()),
+        (Some(1), Some(0), Some(0), Some(0)),
+        "{job}"
+    );
+    let (_, tl) = app.get(&mgr, &format!("/api/enterprises/{id}/timeline?kind=import")).await;
+    assert_eq!(tl["total"], 1);
+    let (_, after) = app.get(&mgr, &format!("/api/enterprises/{id}")).await;
+    assert_eq!(after["version"], before["version"]);
+    let (_, contacts) = app.get(&mgr, &format!("/api/enterprises/{id}/contacts")).await;
+    assert_eq!(contacts.as_array().unwrap().len(), 1, "{contacts}");
     // the same code again updates instead of duplicating, and keeps the old name
     let again = format!("{HEADER}\n91350100M000100Y43,导入测试（更名）科技有限公司,张江科学城服务直通站,规上,成熟,,,");
     let (_, v) = upload(app, &mgr, "again.csv", again.into_bytes(), "valid_only").await;

@@ -396,6 +396,8 @@ export interface ImportResult {
   /** Of the written: new enterprises and updated ones (upsert by USCC). */
   created?: number
   updated?: number
+  /** Rows of enterprises on file that change nothing (not written). */
+  unchanged?: number
   errors: ImportRowError[]
 }
 

@@ -639,6 +639,7 @@ const en: typeof zh = {
       valid: 'Valid',
       invalid: 'Bad',
       written: 'Written',
+      unchanged: 'Unchanged',
       doneDry: 'Checked; nothing was written.',
       doneWritten: 'Imported: {written} enterprises written.',
       doneNothing: 'The file has errors; in all-or-nothing mode nothing was written.',

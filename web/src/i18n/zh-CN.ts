@@ -638,6 +638,7 @@ export default {
       valid: '正确行',
       invalid: '错误行',
       written: '已写入',
+      unchanged: '无变化',
       doneDry: '校验完成，未写入任何数据。',
       doneWritten: '导入完成，已写入 {written} 家企业。',
       doneNothing: '文件有错误，按“全部成功才导入”方式未写入任何数据。',
