@@ -481,6 +481,8 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
         let mut updates: Vec<(EnterpriseRow, i64)> = Vec::new();
         let mut liaisons: Vec<(Uuid, String, String, Option<(String, String)>)> = Vec::new();
         let mut docs: Vec<(Uuid, String)> = Vec::new();
+        // updated enterprises whose search words change
+        let mut rewords: Vec<Uuid> = Vec::new();
         let mut entries: Vec<TimelineEntry> = Vec::new();
         for ((row_no, cells), prep) in chunk.iter().zip(prep) {
             let get = |key: &str| -> String { col_of(key).and_then(|i| cells.get(i)).map(|s| s.trim().to_string()).unwrap_or_default() };
@@ -612,6 +614,9 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             if creating {
                 creates.push(e);
             } else {
+                if existing.is_some_and(|before| before.name != e.name || before.legal_rep_name != e.legal_rep_name) {
+                    rewords.push(e.id);
+                }
                 let expected = e.version;
                 e.version += 1;
                 e.updated_at = now;
@@ -625,7 +630,6 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
         result.updated += updates.len();
         repo::insert_many(&mut tx, &creates).await?;
         repo::save_many(&mut tx, &updates).await?;
-        let updated_ids: Vec<Uuid> = updates.iter().map(|u| u.0.id).collect();
         let contacts: Vec<ContactRow> = liaisons
             .into_iter()
             .filter(|(id, name, _, _)| !on_file.contains(&(*id, name.clone())))
@@ -653,9 +657,14 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
             })
             .collect();
         repo::insert_contacts(&mut tx, &contacts).await?;
-        // an updated enterprise may have former names and other contacts on file
         zt_db::search::upsert_many(&mut tx, &docs).await?;
-        repo::reindex_many(&mut tx, &updated_ids).await?;
+        // an updated enterprise's words (it may have former names and other contacts on file)
+        // are read back when its name, legal representative or contacts changed
+        let new_ids: HashSet<Uuid> = creates.iter().map(|e| e.id).collect();
+        rewords.extend(contacts.iter().map(|c| c.enterprise_id).filter(|id| !new_ids.contains(id)));
+        rewords.sort();
+        rewords.dedup();
+        repo::reindex_many(&mut tx, &rewords).await?;
         repo::record_many(&mut tx, &entries).await?;
     }
     let commit_rows = match payload.mode.as_str() {

@@ -112,6 +112,9 @@ both!(all_or_nothing_writes_none_and_valid_only_writes_the_good_rows, |app| {
     assert_eq!((job["result"]["updated"].as_i64(), job["result"]["created"].as_i64()), (Some(1), Some(0)), "{job}");
     let (_, e) = app.get(&mgr, &format!("/api/enterprises/{id}")).await;
     assert_eq!(e["stage"], "mature");
+    // the new name is searchable at once
+    let (_, found) = app.get(&mgr, &format!("/api/enterprises?q={}", "更名")).await;
+    assert_eq!(found["items"][0]["id"].as_str(), Some(id.as_str()), "{found}");
     let aud = app.login("auditor").await;
     let (_, rows) = app.get(&aud, "/api/audit?action=enterprise.import").await;
     assert!(rows["total"].as_i64().unwrap() >= 3, "{rows}");
