@@ -29,6 +29,7 @@ pub mod system;
 pub mod types;
 
 pub use sql::{Arg, Sql};
+pub use sqlite_bulk::MIN_ROWS as SQLITE_BULK_MIN_ROWS;
 pub use types::{Day, Ts};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

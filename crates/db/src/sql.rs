@@ -139,7 +139,9 @@ impl Tx {
 
     async fn insert_rows<T>(&mut self, head: &str, tail: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Result<u64, Error> {
         let Some(first) = items.first() else { return Ok(0) };
-        if let Tx::Sqlite(t) = self {
+        if let Tx::Sqlite(t) = self
+            && items.len() >= crate::sqlite_bulk::MIN_ROWS
+        {
             let width = values(first).len();
             let sql = format!("{head} VALUES ({}){tail}", vec!["?"; width].join(", "));
             let changed = crate::sqlite_bulk::run_each(&mut **t, &sql, width, items.iter().map(values)).await?;
@@ -158,7 +160,9 @@ impl Tx {
     /// connection's handle.
     pub async fn run_each(&mut self, sql: &str, rows: Vec<Vec<Arg>>) -> Result<Vec<u64>, Error> {
         let Some(first) = rows.first() else { return Ok(Vec::new()) };
-        if let Tx::Sqlite(t) = self {
+        if let Tx::Sqlite(t) = self
+            && rows.len() >= crate::sqlite_bulk::MIN_ROWS
+        {
             let width = first.len();
             return crate::sqlite_bulk::run_each(&mut **t, sql, width, rows).await;
         }

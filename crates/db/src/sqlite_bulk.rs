@@ -17,6 +17,10 @@ use std::ffi::{CStr, CString, c_int};
 use std::ptr::{self, NonNull};
 use zt_domain::Error;
 
+/// Fewer rows than this go the ordinary way: borrowing the handle costs two trips to the
+/// connection's worker, which a handful of rows does not repay.
+pub const MIN_ROWS: usize = 16;
+
 /// A prepared statement on a locked connection; finalized when dropped.
 struct Stmt {
     db: NonNull<ffi::sqlite3>,
@@ -141,7 +145,24 @@ where
     I: IntoIterator<Item = Vec<Arg>>,
 {
     let mut handle = conn.lock_handle().await.map_err(crate::db_err)?;
-    let db = handle.as_raw_handle();
+    let result = step_all(handle.as_raw_handle(), sql, width, rows);
+    drop(handle);
+    // sqlx hands the handle over by sending its worker an unlock message *and* queueing for the
+    // lock at once; if the worker is still taking the lock back from the previous hand-over, the
+    // next `lock_handle` can get the lock before its message is read, leaving a stale message
+    // behind. Enough of those fill the worker's command queue while the lock is held, and both
+    // sides wait for ever. A ping returns only once the worker holds the lock again and has read
+    // every message before it, so each hand-over starts from a quiet worker.
+    sqlx::Connection::ping(conn).await.map_err(crate::db_err)?;
+    result
+}
+
+/// Prepares `sql` on the locked handle and steps it once per row; the statement is finalized
+/// before this returns, so the driver never sees it.
+fn step_all<I>(db: NonNull<ffi::sqlite3>, sql: &str, width: usize, rows: I) -> Result<Vec<u64>, Error>
+where
+    I: IntoIterator<Item = Vec<Arg>>,
+{
     let mut stmt = Stmt::prepare(db, sql, width)?;
     let mut changed = Vec::new();
     for row in rows {
@@ -150,7 +171,5 @@ where
         }
         changed.push(stmt.run(&row)?);
     }
-    drop(stmt);
-    drop(handle);
     Ok(changed)
 }

@@ -286,6 +286,18 @@ pub fn field_codes(v: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// How long one test body may take before it counts as stalled. A stall then fails its own
+/// test, by name, instead of holding up the whole run until CI's limit.
+pub const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs a test body, failing it if it stalls past [`STALL_LIMIT`].
+pub async fn within_limit<F: std::future::Future>(body: F) -> F::Output {
+    match tokio::time::timeout(STALL_LIMIT, body).await {
+        Ok(out) => out,
+        Err(_) => panic!("the test stalled: no result after {} s", STALL_LIMIT.as_secs()),
+    }
+}
+
 /// Runs one test body on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! both {
@@ -297,13 +309,13 @@ macro_rules! both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.unwrap();
-                run(&app).await;
+                $crate::within_limit(run(&app)).await;
                 app.cleanup().await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await else { return };
-                run(&app).await;
+                $crate::within_limit(run(&app)).await;
                 app.cleanup().await;
             }
         }
