@@ -130,9 +130,10 @@ impl Tx {
     }
 
     /// Inserts many rows: `head` is `INSERT INTO t (a, b, c)`, `values` gives one row's values
-    /// in column order. SQLite prepares one single-row statement and steps it per row on the
-    /// connection's handle; PostgreSQL gets multi-row statements, as many values each as the
-    /// bind limit allows. Bulk paths (imports, generators) cost no round trip per row.
+    /// in column order. From [`crate::SQLITE_BULK_MIN_ROWS`] rows on, SQLite prepares one
+    /// single-row statement and steps it per row on the connection's handle; fewer rows, and
+    /// PostgreSQL, get multi-row statements, as many values each as the bind limit allows. Bulk
+    /// paths (imports, generators) cost no round trip per row.
     pub async fn insert_many<T>(&mut self, head: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Result<u64, Error> {
         self.insert_rows(head, "", items, values).await
     }
@@ -156,8 +157,8 @@ impl Tx {
     }
 
     /// Runs one statement per row of values (`$1…$n` in the text), e.g. a batch of updates;
-    /// the rows each run changed. SQLite prepares it once and steps it per row on the
-    /// connection's handle.
+    /// the rows each run changed. From [`crate::SQLITE_BULK_MIN_ROWS`] rows on, SQLite prepares
+    /// it once and steps it per row on the connection's handle.
     pub async fn run_each(&mut self, sql: &str, rows: Vec<Vec<Arg>>) -> Result<Vec<u64>, Error> {
         let Some(first) = rows.first() else { return Ok(Vec::new()) };
         if let Tx::Sqlite(t) = self
