@@ -40,6 +40,35 @@ test('a specialist finds enterprises by a two-character word', async ({ page }) 
   await expect(page.getByTestId('timeline')).toContainText('建立企业档案')
 })
 
+test('the industry filter takes a GB/T 4754 division from the tree and keeps the enterprises under it', async ({ page }) => {
+  await login(page, 'zhangwei')
+  await page.goto('/enterprises')
+  await rows(page)
+  const total = async () => Number((await page.getByTestId('ent-total').innerText()).replace(/\D/g, ''))
+  const all = await total()
+
+  await page.getByTestId('ent-more-filters').click()
+  const filter = page.getByTestId('ent-f-industry')
+  await filter.click()
+  const tree = page.locator('.industry-popper:visible')
+  await tree.locator('.el-cascader-node').filter({ hasText: 'C 制造业' }).first().hover()
+  await tree.locator('.el-cascader-node').filter({ hasText: 'C27 医药制造业' }).first().click()
+  await expect(page).toHaveURL(/industry=C27/)
+  await expect(filter.locator('input')).toHaveValue(/C27/)
+  await expect.poll(total).toBeLessThan(all)
+  const filtered = await total()
+  const codes = await (await rows(page)).getByTestId('ent-industry').allInnerTexts()
+  expect(codes.length).toBeGreaterThan(0)
+  for (const c of codes) expect(c.trim()).toMatch(/^C27/)
+
+  // The filter survives a reload: the link holds it.
+  await page.reload()
+  await expect(page.getByTestId('ent-f-industry').locator('input')).toHaveValue(/C27/)
+  await expect.poll(total).toBe(filtered)
+  await page.getByTestId('ent-reset').click()
+  await expect.poll(total).toBe(all)
+})
+
 test('creating an enterprise with a wrong check character shows the server message at the field', async ({ page }) => {
   await login(page, 'zhangwei')
   await page.goto('/enterprises')

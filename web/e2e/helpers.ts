@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import { freshTotp } from './totp'
 
 export const DEMO_PASSWORD = 'Zhitong@Demo2026'
@@ -34,4 +34,19 @@ export async function logout(page: Page): Promise<void> {
   await page.getByTestId('menu-logout').click()
   await page.locator('.el-message-box').getByRole('button').last().click()
   await expect(page).toHaveURL(/\/login/)
+}
+
+/** The options of an Element Plus select's own dropdown: the list its combobox controls. A
+ * dropdown of another select that is still fading out (after a pick a moment earlier) shows the
+ * same kind of options, so `.el-select-dropdown__item:visible` alone can take one that vanishes. */
+export async function optionsOf(select: Locator): Promise<Locator> {
+  const list = await select.getByRole('combobox').first().getAttribute('aria-controls')
+  expect(list, 'the select names the list it controls').toBeTruthy()
+  return select.page().locator(`[id="${list}"] .el-select-dropdown__item`)
+}
+
+/** Opens an Element Plus select and picks the first of its own options that shows `text`. */
+export async function pickOption(select: Locator, text: string | RegExp): Promise<void> {
+  await select.click()
+  await (await optionsOf(select)).filter({ hasText: text }).first().click()
 }

@@ -3,8 +3,8 @@
 // a station manager creates a policy, builds its criteria with the rule builder (a condition and
 // an any-group), watches the live count, tests the rule on an enterprise, saves, publishes, and
 // finds the policy on the enterprise's 可享政策 tab with the same verdict.
-import { expect, test, type Locator, type Page } from '@playwright/test'
-import { login, logout } from './helpers'
+import { expect, test, type Locator } from '@playwright/test'
+import { login, logout, optionsOf, pickOption } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -12,12 +12,6 @@ const LEADER = 'leader'
 const MANAGER = 'zhangjiang'
 const SRDI = '专精特新中小企业培育支持'
 const HIGH_TECH = '高新技术企业认定培育奖励'
-
-/** Picks an option of an Element Plus select by its text. */
-async function pick(page: Page, select: Locator, text: string | RegExp): Promise<void> {
-  await select.click()
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first().click()
-}
 
 /** Types a number into an Element Plus number input and commits it. */
 async function typeNumber(input: Locator, n: number): Promise<void> {
@@ -49,7 +43,7 @@ test('the leader reads the policy library, a policy’s criteria in words and it
   await expect(page.getByTestId('pol-run')).toBeVisible()
 
   // Filters: the one city-level policy; a search by document number.
-  await pick(page, page.getByTestId('pol-f-level'), '市级')
+  await pickOption(page.getByTestId('pol-f-level'), '市级')
   await expect(titles).toHaveCount(1)
   await expect(titles.first()).toHaveText(SRDI)
   await page.getByRole('button', { name: '重置' }).click()
@@ -125,7 +119,7 @@ test('a station manager creates a policy, builds and tests its criteria, publish
   const form = page.getByTestId('pol-form')
   await expect(form).toBeVisible()
   await form.getByTestId('pol-f-title').fill(title)
-  await pick(page, form.getByTestId('pol-f-level'), '区级')
+  await pickOption(form.getByTestId('pol-f-level'), '区级')
   await form.getByTestId('pol-f-issuer').fill('浦东新区科技和经济委员会')
   await form.getByTestId('pol-f-docno').fill('浦科经委〔2026〕99号')
   const tags = form.getByTestId('pol-f-tags')
@@ -144,11 +138,12 @@ test('a station manager creates a policy, builds and tests its criteria, publish
   await expect(page.getByTestId('rb-preview-incomplete')).toBeVisible()
 
   // c1: 有效发明专利 大于等于 1 件 (the operator list speaks Chinese).
-  await pick(page, c1.getByTestId('rb-field'), '有效发明专利')
+  await pickOption(c1.getByTestId('rb-field'), '有效发明专利')
   await expect(c1.getByTestId('rb-op')).toContainText('大于等于')
   await c1.getByTestId('rb-op').click()
-  await expect(page.locator('.el-select-dropdown__item:visible').filter({ hasText: '属于' }).first()).toBeVisible()
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^大于等于$/ }).click()
+  const ops = await optionsOf(c1.getByTestId('rb-op'))
+  await expect(ops.filter({ hasText: '属于' }).first()).toBeVisible()
+  await ops.filter({ hasText: /^大于等于$/ }).click()
   await typeNumber(c1.getByTestId('rb-value-number'), 1)
 
   // The live count shows once the rule is complete.
@@ -178,14 +173,14 @@ test('a station manager creates a policy, builds and tests its criteria, publish
   await expect(group).toHaveCount(1)
   await group.getByTestId('rb-group-op').getByText('满足其一').click()
   const c2 = group.getByTestId('rb-cond-c2')
-  await pick(page, c2.getByTestId('rb-field'), '上年营业收入')
+  await pickOption(c2.getByTestId('rb-field'), '上年营业收入')
   await typeNumber(c2.getByTestId('rb-value-number'), 500)
   await expect(c2).toContainText('万元')
   await group.getByTestId('rb-add-cond').click()
   const c3 = group.getByTestId('rb-cond-c3')
-  await pick(page, c3.getByTestId('rb-field'), '持有资质标签')
+  await pickOption(c3.getByTestId('rb-field'), '持有资质标签')
   await expect(c3.getByTestId('rb-op')).toContainText('持有')
-  await pick(page, c3.getByTestId('rb-value-choice'), '高新技术企业')
+  await pickOption(c3.getByTestId('rb-value-choice'), '高新技术企业')
 
   // The count follows the rule, per condition too.
   await expect(summary).not.toHaveText(before)
@@ -195,7 +190,7 @@ test('a station manager creates a policy, builds and tests its criteria, publish
 
   // 用企业测试: the first enterprise of the station, explained condition by condition.
   await page.getByTestId('rb-test-enterprise').click()
-  const firstEnt = page.locator('.el-select-dropdown__item:visible').first()
+  const firstEnt = (await optionsOf(page.getByTestId('rb-test-enterprise'))).first()
   await expect(firstEnt).toBeVisible()
   const entName = (await firstEnt.locator('span').first().innerText()).trim()
   await firstEnt.click()

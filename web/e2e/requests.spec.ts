@@ -6,7 +6,7 @@
 // The demo district ships catalog items of each process type (their names carry the type in
 // Chinese); the tests look them up through the API rather than hard-coding ids.
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { login, logout } from './helpers'
+import { login, logout, pickOption } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -498,10 +498,8 @@ test('a station manager writes a catalog item, versions its slip and publishes i
   const name = `E2E 质量提升咨询 ${Date.now() % 100000}`
   await dialog.getByTestId('cat-field-name').fill(name)
   await dialog.getByTestId('cat-field-fee').fill('300')
-  await dialog.getByTestId('cat-field-category').click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '质量提升' }).click()
-  await dialog.getByTestId('cat-field-department').click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '质量发展科' }).click()
+  await pickOption(dialog.getByTestId('cat-field-category'), '质量提升')
+  await pickOption(dialog.getByTestId('cat-field-department'), '质量发展科')
   await dialog.getByTestId('cat-field-conditions').fill('申请人为本辖区登记注册的企业')
   await dialog.getByTestId('cat-field-guide').fill('窗口受理后转质量发展科办理')
   await dialog.getByTestId('cat-item-submit').click()
