@@ -1,6 +1,6 @@
 // The enterprise growth archive (一企一档) through the browser, against `zhitong serve --demo`.
 import { expect, test, type Page } from '@playwright/test'
-import { login, logout } from './helpers'
+import { login, logout, pickOption } from './helpers'
 import { randomUscc, withWrongCheck } from './uscc'
 
 test.describe.configure({ mode: 'serial' })
@@ -54,6 +54,7 @@ test('the industry filter takes a GB/T 4754 division from the tree and keeps the
   await tree.locator('.el-cascader-node').filter({ hasText: 'C 制造业' }).first().hover()
   await tree.locator('.el-cascader-node').filter({ hasText: 'C27 医药制造业' }).first().click()
   await expect(page).toHaveURL(/industry=C27/)
+  await expect(tree).toHaveCount(0)
   await expect(filter.locator('input')).toHaveValue(/C27/)
   await expect.poll(total).toBeLessThan(all)
   const filtered = await total()
@@ -87,8 +88,7 @@ test('creating an enterprise with a wrong check character shows the server messa
   const bad = withWrongCheck(valid)
   await dialog.getByTestId('ent-field-uscc').fill(bad.code.toLowerCase())
   await dialog.getByTestId('ent-field-name').fill('上海直通测试科技有限公司')
-  await dialog.getByTestId('ent-field-station').click()
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '张江科学城服务直通站' }).click()
+  await pickOption(dialog.getByTestId('ent-field-station'), '张江科学城服务直通站')
   await dialog.getByTestId('ent-form-submit').click()
   await expect(usccItem.locator('.el-form-item__error')).toHaveText(`校验位错误：第 18 位应为“${bad.expected}”，不是“${bad.got}”`)
   await expect(usccItem).toHaveClass(/is-error/)

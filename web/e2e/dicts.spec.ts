@@ -2,7 +2,7 @@
 // certificate type that a station manager is then offered on an enterprise's 证照 tab; a label
 // the admin disables stays on the enterprise that holds it but is offered no more.
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { login } from './helpers'
+import { login, pickOption } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -134,8 +134,7 @@ test('a label the admin disables stays on the enterprise that holds it and is of
   await zj.page.getByTestId('label-add').click()
   const labelDialog = zj.page.getByTestId('label-dialog')
   await expect(labelDialog).toBeVisible()
-  await labelDialog.getByTestId('label-select').click()
-  await zj.page.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).click()
+  await pickOption(labelDialog.getByTestId('label-select'), name)
   await labelDialog.getByTestId('label-submit').click()
   await expect(labelDialog).toBeHidden()
   await expect(zj.page.getByTestId('label-periods')).toContainText(name)

@@ -42,7 +42,7 @@ export async function logout(page: Page): Promise<void> {
 export async function optionsOf(select: Locator): Promise<Locator> {
   const list = await select.getByRole('combobox').first().getAttribute('aria-controls')
   expect(list, 'the select names the list it controls').toBeTruthy()
-  return select.page().locator(`[id="${list}"] .el-select-dropdown__item`)
+  return select.page().locator(`[id="${list}"] .el-select-dropdown__item:visible`)
 }
 
 /** Opens an Element Plus select and picks the first of its own options that shows `text`. */

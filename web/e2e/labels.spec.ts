@@ -1,6 +1,6 @@
 // Administrator-defined enterprise labels (标签管理) through the browser, against `zhitong serve --demo`.
 import { expect, test } from '@playwright/test'
-import { login } from './helpers'
+import { login, pickOption } from './helpers'
 
 test('a bureau leader adds a label; a specialist gives it to an enterprise at once; the list filter finds it', async ({ page, browser }) => {
   const suffix = String(Date.now() % 100_000)
@@ -55,8 +55,7 @@ test('a bureau leader adds a label; a specialist gives it to an enterprise at on
   await spec.getByTestId('label-add').click()
   const labelDialog = spec.getByTestId('label-dialog')
   await expect(labelDialog).toBeVisible()
-  await labelDialog.getByTestId('label-select').click()
-  await spec.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).click()
+  await pickOption(labelDialog.getByTestId('label-select'), name)
   await labelDialog.getByTestId('label-submit').click()
   await expect(labelDialog).toBeHidden()
   await expect(spec.getByTestId('label-periods')).toContainText(name)
@@ -66,8 +65,7 @@ test('a bureau leader adds a label; a specialist gives it to an enterprise at on
   await spec.getByTestId('menu-/enterprises').click()
   await expect(spec.getByTestId('ent-table').locator('.el-table__row').first()).toBeVisible()
   await spec.getByTestId('ent-more-filters').click()
-  await spec.getByTestId('ent-f-label').click()
-  await spec.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).click()
+  await pickOption(spec.getByTestId('ent-f-label'), name)
   await expect(spec).toHaveURL(new RegExp(`label=${code}`))
   await expect(spec.getByTestId('ent-table').getByTestId('ent-name')).toHaveText([enterprise])
   await expect(spec.getByTestId('ent-table').locator('.el-table__row').first()).toContainText(name)

@@ -1,7 +1,7 @@
 // The walking skeleton through the browser, against `zhitong serve --demo` on a fresh database.
 // The tests run in order: the auditor looks for what the leader did.
 import { expect, test } from '@playwright/test'
-import { login, logout, DEMO_PASSWORD } from './helpers'
+import { login, logout, pickOption, DEMO_PASSWORD } from './helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -96,8 +96,7 @@ test('a station manager puts a specialist on window duty and takes them off agai
   await cell.getByRole('button', { name: '排班' }).click()
   const dialog = page.getByTestId('duty-dialog')
   await expect(dialog).toBeVisible()
-  await dialog.locator('.el-select').click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: 'zhangwei' }).click()
+  await pickOption(dialog.locator('.el-select'), 'zhangwei')
   await dialog.getByTestId('duty-submit').click()
   await expect(dialog).toBeHidden()
   await expect(cell).toContainText('张伟')

@@ -80,10 +80,10 @@ pub async fn visible(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<EnterpriseR
     or_denied(tx, read, "enterprise", id).await
 }
 
-async fn visible_child<T: zt_db::sql::Row>(tx: &mut Tx, actor: &Actor, table: &'static str, id: Uuid) -> Result<T, Error> {
+async fn visible_child<T: repo::ChildRecord>(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<T, Error> {
     actor.require("enterprise.read")?;
-    let read = repo::child::<T>(tx, table, &actor.scope, id).await;
-    or_denied(tx, read, table, id).await
+    let read = repo::child::<T>(tx, &actor.scope, id).await;
+    or_denied(tx, read, T::TABLE, id).await
 }
 
 /// Writes a timeline entry and an audit row for a change to an enterprise's archive.
@@ -630,7 +630,7 @@ pub async fn unmask(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -
     let e = visible(&mut tx, &s.actor, id).await?;
     s.actor.require("pi.unmask")?;
     let dec = |v: &Option<String>| v.as_deref().map(|x| st.cipher.decrypt(x)).transpose();
-    let contacts: Vec<ContactRow> = repo::children(&mut tx, "enterprise_contact", id, "created_at").await?;
+    let contacts: Vec<ContactRow> = repo::children(&mut tx, id, "created_at").await?;
     let out = Unmasked {
         legal_rep_id_number: dec(&e.legal_rep_id_enc)?,
         legal_rep_phone: dec(&e.legal_rep_phone_enc)?,
@@ -689,7 +689,8 @@ pub async fn add_label_def(
     let (code, name_en) = coded_name(&mut c, &i.code, &i.name_zh, &i.name_en);
     let mut tx = st.db.write().await?;
     let defs = repo::label_defs(&mut tx).await?;
-    if defs.iter().any(|d| d.code == code) {
+    // dictionary codes are kept as written (PD_CHAMP); a label code is lower case: one either way
+    if defs.iter().any(|d| d.code.eq_ignore_ascii_case(&code)) {
         c.add("code", "conflict.duplicate");
     }
     if defs.iter().any(|d| d.name_zh == i.name_zh.trim()) {
@@ -976,6 +977,80 @@ pub async fn add_grade(
     Ok((StatusCode::CREATED, Json(g)))
 }
 
+// ---------------------------------------------------------------- records of their own
+
+/// A kind of record kept in a table of its own under an enterprise (contact, certificate, IP
+/// asset): how a new one starts, how a form changes it, the form it is shown in, and what the
+/// timeline says of it. One add, one update and one delete serve every kind.
+trait ArchiveRecord: repo::ChildRecord + Clone {
+    type Input;
+    type View: Serialize;
+    /// The timeline's kind; the audit actions are `enterprise.{KIND}_add`, `_update`, `_delete`.
+    const KIND: &'static str;
+    /// Whether the enterprise's search words include it.
+    const SEARCHED: bool = false;
+    fn blank(enterprise: Uuid, now: Ts) -> Self;
+    fn version_of(i: &Self::Input) -> Option<i64>;
+    fn apply(&mut self, st: &AppState, i: Self::Input) -> Result<(), Error>;
+    fn view(&self, st: &AppState) -> Result<Self::View, Error>;
+    /// The timeline's words: added to the enterprise named, changed, removed.
+    fn added(&self, enterprise: &str) -> String;
+    fn changed(&self) -> String;
+    fn removed(&self) -> String;
+}
+
+async fn add_record<T: ArchiveRecord>(st: &AppState, actor: &Actor, enterprise: Uuid, i: T::Input) -> Result<T::View, Error> {
+    let mut tx = st.db.write().await?;
+    let e = visible(&mut tx, actor, enterprise).await?;
+    actor.require("enterprise.write")?;
+    let mut c = T::blank(enterprise, st.now());
+    c.apply(st, i)?;
+    repo::insert_children(&mut tx, std::slice::from_ref(&c)).await?;
+    if T::SEARCHED {
+        repo::reindex(&mut tx, enterprise).await?;
+    }
+    let v = c.view(st)?;
+    let action = format!("enterprise.{}_add", T::KIND);
+    story(&mut tx, st, actor, enterprise, T::KIND, &action, T::TABLE, Some(c.id().to_string()), c.added(&e.name), json!({"after": &v}))
+        .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+async fn update_record<T: ArchiveRecord>(st: &AppState, actor: &Actor, id: Uuid, i: T::Input) -> Result<T::View, Error> {
+    let expected = T::version_of(&i).ok_or_else(|| Error::field("version", "required"))?;
+    let mut tx = st.db.write().await?;
+    let before: T = visible_child(&mut tx, actor, id).await?;
+    actor.require("enterprise.write")?;
+    let mut c = before.clone();
+    c.apply(st, i)?;
+    c.touch(expected + 1, st.now());
+    repo::save_child(&mut tx, &c, expected).await?;
+    if T::SEARCHED {
+        repo::reindex(&mut tx, c.enterprise_id()).await?;
+    }
+    let (b, a) = (before.view(st)?, c.view(st)?);
+    let action = format!("enterprise.{}_update", T::KIND);
+    story(&mut tx, st, actor, c.enterprise_id(), T::KIND, &action, T::TABLE, Some(id.to_string()), c.changed(), changes(&b, &a)).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+async fn delete_record<T: ArchiveRecord>(st: &AppState, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    let mut tx = st.db.write().await?;
+    let c: T = visible_child(&mut tx, actor, id).await?;
+    actor.require("enterprise.write")?;
+    repo::delete_child::<T>(&mut tx, id).await?;
+    if T::SEARCHED {
+        repo::reindex(&mut tx, c.enterprise_id()).await?;
+    }
+    let v = c.view(st)?;
+    let action = format!("enterprise.{}_delete", T::KIND);
+    story(&mut tx, st, actor, c.enterprise_id(), T::KIND, &action, T::TABLE, Some(id.to_string()), c.removed(), json!({"before": v}))
+        .await?;
+    tx.commit().await
+}
+
 // ---------------------------------------------------------------- contacts
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1069,11 +1144,52 @@ fn role_zh(role: &str) -> &'static str {
     }
 }
 
+impl ArchiveRecord for ContactRow {
+    type Input = ContactInput;
+    type View = Contact;
+    const KIND: &'static str = "contact";
+    const SEARCHED: bool = true;
+    fn blank(enterprise_id: Uuid, now: Ts) -> Self {
+        ContactRow {
+            id: Uuid::now_v7(),
+            enterprise_id,
+            role: String::new(),
+            name: String::new(),
+            position: String::new(),
+            phone_enc: None,
+            phone_hash: None,
+            email: String::new(),
+            note: String::new(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+    fn version_of(i: &ContactInput) -> Option<i64> {
+        i.version
+    }
+    fn apply(&mut self, st: &AppState, i: ContactInput) -> Result<(), Error> {
+        apply_contact(st, self, i)
+    }
+    fn view(&self, st: &AppState) -> Result<Contact, Error> {
+        contact_view(st, self)
+    }
+    fn added(&self, enterprise: &str) -> String {
+        format!("{enterprise}：新增{} {}", role_zh(&self.role), self.name)
+    }
+    fn changed(&self) -> String {
+        format!("修改{} {}", role_zh(&self.role), self.name)
+    }
+    fn removed(&self) -> String {
+        format!("删除{} {}", role_zh(&self.role), self.name)
+    }
+}
+
 #[utoipa::path(get, path = "/api/enterprises/{id}/contacts", tag = "archive", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Contact>)))]
 pub async fn contacts(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<Vec<Contact>>> {
     let mut tx = st.db.read().await?;
     visible(&mut tx, &s.actor, id).await?;
-    let rows: Vec<ContactRow> = repo::children(&mut tx, "enterprise_contact", id, "role, name").await?;
+    let rows: Vec<ContactRow> = repo::children(&mut tx, id, "role, name").await?;
     tx.commit().await?;
     Ok(Json(rows.iter().map(|c| contact_view(&st, c)).collect::<Result<_, _>>()?))
 }
@@ -1086,43 +1202,7 @@ pub async fn add_contact(
     Id(id): Id,
     Body(i): Body<ContactInput>,
 ) -> ApiResult<(StatusCode, Json<Contact>)> {
-    let mut tx = st.db.write().await?;
-    let e = visible(&mut tx, &s.actor, id).await?;
-    s.actor.require("enterprise.write")?;
-    let now = st.now();
-    let mut c = ContactRow {
-        id: Uuid::now_v7(),
-        enterprise_id: id,
-        role: String::new(),
-        name: String::new(),
-        position: String::new(),
-        phone_enc: None,
-        phone_hash: None,
-        email: String::new(),
-        note: String::new(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    apply_contact(&st, &mut c, i)?;
-    repo::insert_contact(&mut tx, &c).await?;
-    repo::reindex(&mut tx, id).await?;
-    let v = contact_view(&st, &c)?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        id,
-        "contact",
-        "enterprise.contact_add",
-        "enterprise_contact",
-        Some(c.id.to_string()),
-        format!("{}：新增{} {}", e.name, role_zh(&c.role), c.name),
-        json!({"after": &v}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((StatusCode::CREATED, Json(add_record::<ContactRow>(&st, &s.actor, id, i).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/enterprise-contacts/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = ContactInput,
@@ -1133,56 +1213,12 @@ pub async fn update_contact(
     Id(id): Id,
     Body(i): Body<ContactInput>,
 ) -> ApiResult<Json<Contact>> {
-    let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
-    let mut tx = st.db.write().await?;
-    let before: ContactRow = visible_child(&mut tx, &s.actor, "enterprise_contact", id).await?;
-    s.actor.require("enterprise.write")?;
-    let mut c = before.clone();
-    apply_contact(&st, &mut c, i)?;
-    c.version = expected + 1;
-    c.updated_at = st.now();
-    repo::save_contact(&mut tx, &c, expected).await?;
-    repo::reindex(&mut tx, c.enterprise_id).await?;
-    let (b, a) = (contact_view(&st, &before)?, contact_view(&st, &c)?);
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        c.enterprise_id,
-        "contact",
-        "enterprise.contact_update",
-        "enterprise_contact",
-        Some(id.to_string()),
-        format!("修改{} {}", role_zh(&c.role), c.name),
-        changes(&b, &a),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(a))
+    Ok(Json(update_record::<ContactRow>(&st, &s.actor, id, i).await?))
 }
 
 #[utoipa::path(delete, path = "/api/enterprise-contacts/{id}", tag = "archive", params(("id" = Uuid, Path)), responses((status = 204)))]
 pub async fn delete_contact(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<StatusCode> {
-    let mut tx = st.db.write().await?;
-    let c: ContactRow = visible_child(&mut tx, &s.actor, "enterprise_contact", id).await?;
-    s.actor.require("enterprise.write")?;
-    repo::delete_child(&mut tx, "enterprise_contact", id).await?;
-    repo::reindex(&mut tx, c.enterprise_id).await?;
-    let v = contact_view(&st, &c)?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        c.enterprise_id,
-        "contact",
-        "enterprise.contact_delete",
-        "enterprise_contact",
-        Some(id.to_string()),
-        format!("删除{} {}", role_zh(&c.role), c.name),
-        json!({"before": v}),
-    )
-    .await?;
-    tx.commit().await?;
+    delete_record::<ContactRow>(&st, &s.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1238,11 +1274,51 @@ fn apply_certificate(c: &mut Certificate, i: CertificateInput) -> Result<(), Err
     k.finish()
 }
 
+impl ArchiveRecord for Certificate {
+    type Input = CertificateInput;
+    type View = Certificate;
+    const KIND: &'static str = "certificate";
+    fn blank(enterprise_id: Uuid, now: Ts) -> Self {
+        Certificate {
+            id: Uuid::now_v7(),
+            enterprise_id,
+            kind: String::new(),
+            name: String::new(),
+            number: String::new(),
+            issuer: String::new(),
+            issued_on: None,
+            expires_on: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+    fn version_of(i: &CertificateInput) -> Option<i64> {
+        i.version
+    }
+    fn apply(&mut self, _st: &AppState, i: CertificateInput) -> Result<(), Error> {
+        apply_certificate(self, i)
+    }
+    fn view(&self, _st: &AppState) -> Result<Certificate, Error> {
+        Ok(self.clone())
+    }
+    fn added(&self, enterprise: &str) -> String {
+        let until = self.expires_on.map(|d| format!("，有效期至 {}", d.0)).unwrap_or_default();
+        format!("{enterprise}：取得{}{until}", self.kind)
+    }
+    fn changed(&self) -> String {
+        format!("修改资质证书 {}", self.kind)
+    }
+    fn removed(&self) -> String {
+        format!("删除资质证书 {}", self.kind)
+    }
+}
+
 #[utoipa::path(get, path = "/api/enterprises/{id}/certificates", tag = "archive", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Certificate>)))]
 pub async fn certificates(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<Vec<Certificate>>> {
     let mut tx = st.db.read().await?;
     visible(&mut tx, &s.actor, id).await?;
-    let v = repo::children(&mut tx, "certificate", id, "expires_on, kind").await?;
+    let v = repo::children::<Certificate>(&mut tx, id, "expires_on, kind").await?;
     tx.commit().await?;
     Ok(Json(v))
 }
@@ -1255,41 +1331,7 @@ pub async fn add_certificate(
     Id(id): Id,
     Body(i): Body<CertificateInput>,
 ) -> ApiResult<(StatusCode, Json<Certificate>)> {
-    let mut tx = st.db.write().await?;
-    let e = visible(&mut tx, &s.actor, id).await?;
-    s.actor.require("enterprise.write")?;
-    let now = st.now();
-    let mut c = Certificate {
-        id: Uuid::now_v7(),
-        enterprise_id: id,
-        kind: String::new(),
-        name: String::new(),
-        number: String::new(),
-        issuer: String::new(),
-        issued_on: None,
-        expires_on: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    apply_certificate(&mut c, i)?;
-    repo::insert_certificate(&mut tx, &c).await?;
-    let until = c.expires_on.map(|d| format!("，有效期至 {}", d.0)).unwrap_or_default();
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        id,
-        "certificate",
-        "enterprise.certificate_add",
-        "certificate",
-        Some(c.id.to_string()),
-        format!("{}：取得{}{}", e.name, c.kind, until),
-        json!({"after": &c}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(c)))
+    Ok((StatusCode::CREATED, Json(add_record::<Certificate>(&st, &s.actor, id, i).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/certificates/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = CertificateInput,
@@ -1300,52 +1342,12 @@ pub async fn update_certificate(
     Id(id): Id,
     Body(i): Body<CertificateInput>,
 ) -> ApiResult<Json<Certificate>> {
-    let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
-    let mut tx = st.db.write().await?;
-    let before: Certificate = visible_child(&mut tx, &s.actor, "certificate", id).await?;
-    s.actor.require("enterprise.write")?;
-    let mut c = before.clone();
-    apply_certificate(&mut c, i)?;
-    c.version = expected + 1;
-    c.updated_at = st.now();
-    repo::save_certificate(&mut tx, &c, expected).await?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        c.enterprise_id,
-        "certificate",
-        "enterprise.certificate_update",
-        "certificate",
-        Some(id.to_string()),
-        format!("修改资质证书 {}", c.kind),
-        changes(&before, &c),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(c))
+    Ok(Json(update_record::<Certificate>(&st, &s.actor, id, i).await?))
 }
 
 #[utoipa::path(delete, path = "/api/certificates/{id}", tag = "archive", params(("id" = Uuid, Path)), responses((status = 204)))]
 pub async fn delete_certificate(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<StatusCode> {
-    let mut tx = st.db.write().await?;
-    let c: Certificate = visible_child(&mut tx, &s.actor, "certificate", id).await?;
-    s.actor.require("enterprise.write")?;
-    repo::delete_child(&mut tx, "certificate", id).await?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        c.enterprise_id,
-        "certificate",
-        "enterprise.certificate_delete",
-        "certificate",
-        Some(id.to_string()),
-        format!("删除资质证书 {}", c.kind),
-        json!({"before": &c}),
-    )
-    .await?;
-    tx.commit().await?;
+    delete_record::<Certificate>(&st, &s.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1405,11 +1407,50 @@ fn ip_zh(kind: &str) -> &'static str {
     }
 }
 
+impl ArchiveRecord for IpAsset {
+    type Input = IpInput;
+    type View = IpAsset;
+    const KIND: &'static str = "ip";
+    fn blank(enterprise_id: Uuid, now: Ts) -> Self {
+        IpAsset {
+            id: Uuid::now_v7(),
+            enterprise_id,
+            kind: String::new(),
+            number: String::new(),
+            title: String::new(),
+            filed_on: None,
+            granted_on: None,
+            status: "pending".into(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+    fn version_of(i: &IpInput) -> Option<i64> {
+        i.version
+    }
+    fn apply(&mut self, _st: &AppState, i: IpInput) -> Result<(), Error> {
+        apply_ip(self, i)
+    }
+    fn view(&self, _st: &AppState) -> Result<IpAsset, Error> {
+        Ok(self.clone())
+    }
+    fn added(&self, enterprise: &str) -> String {
+        format!("{enterprise}：{}《{}》", ip_zh(&self.kind), self.title)
+    }
+    fn changed(&self) -> String {
+        format!("修改{}《{}》", ip_zh(&self.kind), self.title)
+    }
+    fn removed(&self) -> String {
+        format!("删除{}《{}》", ip_zh(&self.kind), self.title)
+    }
+}
+
 #[utoipa::path(get, path = "/api/enterprises/{id}/ip-assets", tag = "archive", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<IpAsset>)))]
 pub async fn ip_assets(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<Json<Vec<IpAsset>>> {
     let mut tx = st.db.read().await?;
     visible(&mut tx, &s.actor, id).await?;
-    let v = repo::children(&mut tx, "ip_asset", id, "kind, filed_on DESC").await?;
+    let v = repo::children::<IpAsset>(&mut tx, id, "kind, filed_on DESC").await?;
     tx.commit().await?;
     Ok(Json(v))
 }
@@ -1422,91 +1463,18 @@ pub async fn add_ip(
     Id(id): Id,
     Body(i): Body<IpInput>,
 ) -> ApiResult<(StatusCode, Json<IpAsset>)> {
-    let mut tx = st.db.write().await?;
-    let e = visible(&mut tx, &s.actor, id).await?;
-    s.actor.require("enterprise.write")?;
-    let now = st.now();
-    let mut c = IpAsset {
-        id: Uuid::now_v7(),
-        enterprise_id: id,
-        kind: String::new(),
-        number: String::new(),
-        title: String::new(),
-        filed_on: None,
-        granted_on: None,
-        status: "pending".into(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    apply_ip(&mut c, i)?;
-    repo::insert_ip(&mut tx, &c).await?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        id,
-        "ip",
-        "enterprise.ip_add",
-        "ip_asset",
-        Some(c.id.to_string()),
-        format!("{}：{}《{}》", e.name, ip_zh(&c.kind), c.title),
-        json!({"after": &c}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(c)))
+    Ok((StatusCode::CREATED, Json(add_record::<IpAsset>(&st, &s.actor, id, i).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/ip-assets/{id}", tag = "archive", params(("id" = Uuid, Path)), request_body = IpInput,
     responses((status = 200, body = IpAsset), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn update_ip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id, Body(i): Body<IpInput>) -> ApiResult<Json<IpAsset>> {
-    let expected = i.version.ok_or_else(|| Error::field("version", "required"))?;
-    let mut tx = st.db.write().await?;
-    let before: IpAsset = visible_child(&mut tx, &s.actor, "ip_asset", id).await?;
-    s.actor.require("enterprise.write")?;
-    let mut c = before.clone();
-    apply_ip(&mut c, i)?;
-    c.version = expected + 1;
-    c.updated_at = st.now();
-    repo::save_ip(&mut tx, &c, expected).await?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        c.enterprise_id,
-        "ip",
-        "enterprise.ip_update",
-        "ip_asset",
-        Some(id.to_string()),
-        format!("修改{}《{}》", ip_zh(&c.kind), c.title),
-        changes(&before, &c),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(c))
+    Ok(Json(update_record::<IpAsset>(&st, &s.actor, id, i).await?))
 }
 
 #[utoipa::path(delete, path = "/api/ip-assets/{id}", tag = "archive", params(("id" = Uuid, Path)), responses((status = 204)))]
 pub async fn delete_ip(State(st): State<AppState>, Authed(s): Authed, Id(id): Id) -> ApiResult<StatusCode> {
-    let mut tx = st.db.write().await?;
-    let c: IpAsset = visible_child(&mut tx, &s.actor, "ip_asset", id).await?;
-    s.actor.require("enterprise.write")?;
-    repo::delete_child(&mut tx, "ip_asset", id).await?;
-    story(
-        &mut tx,
-        &st,
-        &s.actor,
-        c.enterprise_id,
-        "ip",
-        "enterprise.ip_delete",
-        "ip_asset",
-        Some(id.to_string()),
-        format!("删除{}《{}》", ip_zh(&c.kind), c.title),
-        json!({"before": &c}),
-    )
-    .await?;
-    tx.commit().await?;
+    delete_record::<IpAsset>(&st, &s.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

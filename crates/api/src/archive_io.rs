@@ -656,7 +656,7 @@ pub async fn run_import(st: &AppState, job: &Job) -> Result<(), Error> {
                 }
             })
             .collect();
-        repo::insert_contacts(&mut tx, &contacts).await?;
+        repo::insert_children(&mut tx, &contacts).await?;
         zt_db::search::upsert_many(&mut tx, &docs).await?;
         // an updated enterprise's words (it may have former names and other contacts on file)
         // are read back when its name, legal representative or contacts changed

@@ -224,9 +224,9 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
         zt_db::portal::link(&mut tx, id_of("qiye"), *first, None, c.now).await?;
         // a permit of the portal's enterprise runs out soon: its alarm clock has rung
         let issued = today.checked_sub(jiff::Span::new().days(5 * 365 - 25)).unwrap_or(today);
-        zt_db::archive::insert_certificate(
+        zt_db::archive::insert_children(
             &mut tx,
-            &zt_db::archive::Certificate {
+            &[zt_db::archive::Certificate {
                 id: Uuid::now_v7(),
                 enterprise_id: *first,
                 kind: "排污许可证".into(),
@@ -238,7 +238,7 @@ pub async fn load(db: &Db, clock: &dyn Clock, cipher: &Cipher, enterprises: usiz
                 version: 1,
                 created_at: c.now,
                 updated_at: c.now,
-            },
+            }],
         )
         .await?;
     }

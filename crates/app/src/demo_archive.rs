@@ -96,10 +96,10 @@ impl Batch {
         let b = std::mem::take(self);
         repo::insert_many(tx, &b.enterprises).await?;
         repo::insert_grades(tx, &b.grades).await?;
-        repo::insert_certificates(tx, &b.certificates).await?;
+        repo::insert_children(tx, &b.certificates).await?;
         repo::insert_labels(tx, &b.labels).await?;
-        repo::insert_contacts(tx, &b.contacts).await?;
-        repo::insert_ips(tx, &b.ips).await?;
+        repo::insert_children(tx, &b.contacts).await?;
+        repo::insert_children(tx, &b.ips).await?;
         repo::insert_figures(tx, &b.figures).await?;
         repo::record_many(tx, &b.timeline).await?;
         let ids: Vec<Uuid> = b.enterprises.iter().map(|e| e.id).collect();

@@ -744,162 +744,96 @@ pub struct IpAsset {
 }
 
 /// A row of a child table (contact, certificate, IP asset) whose enterprise is in scope.
-pub async fn child<T: crate::sql::Row>(tx: &mut Tx, table: &'static str, scope: &Scope, id: Uuid) -> Result<T, Error> {
-    let mut s = Sql::new(&format!("SELECT c.* FROM {table} c JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id = "));
+pub async fn child<T: ChildRecord>(tx: &mut Tx, scope: &Scope, id: Uuid) -> Result<T, Error> {
+    let mut s = Sql::new(&format!("SELECT c.* FROM {} c JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id = ", T::TABLE));
     s.param(id);
     scope_predicate(&mut s, scope, "e.station_id");
     tx.one(&s).await
 }
 
-pub async fn children<T: crate::sql::Row>(tx: &mut Tx, table: &'static str, enterprise: Uuid, order: &str) -> Result<Vec<T>, Error> {
-    tx.all(&Sql::new(&format!("SELECT * FROM {table} WHERE enterprise_id = $1 ORDER BY {order}")).bind(enterprise)).await
+pub async fn children<T: ChildRecord>(tx: &mut Tx, enterprise: Uuid, order: &str) -> Result<Vec<T>, Error> {
+    tx.all(&Sql::new(&format!("SELECT * FROM {} WHERE enterprise_id = $1 ORDER BY {order}", T::TABLE)).bind(enterprise)).await
 }
 
-pub async fn delete_child(tx: &mut Tx, table: &'static str, id: Uuid) -> Result<(), Error> {
-    tx.exec(&Sql::new(&format!("DELETE FROM {table} WHERE id = $1")).bind(id)).await.map(|_| ())
+pub async fn delete_child<T: ChildRecord>(tx: &mut Tx, id: Uuid) -> Result<(), Error> {
+    tx.exec(&Sql::new(&format!("DELETE FROM {} WHERE id = $1", T::TABLE)).bind(id)).await.map(|_| ())
 }
 
-pub async fn insert_contact(tx: &mut Tx, c: &ContactRow) -> Result<(), Error> {
-    insert_contacts(tx, std::slice::from_ref(c)).await
+/// A record of an enterprise's archive in a table of its own (contacts, certificates, IP
+/// assets): the table and the columns a change may set are named once, and one insert and one
+/// versioned update serve every kind.
+pub trait ChildRecord: crate::sql::Row + Sync {
+    const TABLE: &'static str;
+    /// The columns between `enterprise_id` and `version`, in the order of [`Self::fields`].
+    const FIELDS: &'static [&'static str];
+    fn id(&self) -> Uuid;
+    fn enterprise_id(&self) -> Uuid;
+    fn fields(&self) -> Vec<Arg>;
+    /// Version, created and updated.
+    fn stamps(&self) -> (i64, Ts, Ts);
+    /// Marks a change: the next version, made at `at`.
+    fn touch(&mut self, version: i64, at: Ts);
 }
 
-pub async fn insert_contacts(tx: &mut Tx, cs: &[ContactRow]) -> Result<(), Error> {
-    tx.insert_many(
-        "INSERT INTO enterprise_contact (id, enterprise_id, role, name, position, phone_enc, phone_hash, email, note, version, created_at, updated_at)",
-        cs,
-        |c| {
-            vec![
-                c.id.into(),
-                c.enterprise_id.into(),
-                (&c.role).into(),
-                (&c.name).into(),
-                (&c.position).into(),
-                c.phone_enc.clone().into(),
-                c.phone_hash.clone().into(),
-                (&c.email).into(),
-                (&c.note).into(),
-                c.version.into(),
-                c.created_at.into(),
-                c.updated_at.into(),
-            ]
-        },
-    )
+macro_rules! child_record {
+    ($t:ty, $table:literal, $($f:ident),+) => {
+        impl ChildRecord for $t {
+            const TABLE: &'static str = $table;
+            const FIELDS: &'static [&'static str] = &[$(stringify!($f)),+];
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn enterprise_id(&self) -> Uuid {
+                self.enterprise_id
+            }
+            fn fields(&self) -> Vec<Arg> {
+                vec![$(self.$f.clone().into()),+]
+            }
+            fn stamps(&self) -> (i64, Ts, Ts) {
+                (self.version, self.created_at, self.updated_at)
+            }
+            fn touch(&mut self, version: i64, at: Ts) {
+                self.version = version;
+                self.updated_at = at;
+            }
+        }
+    };
+}
+child_record!(ContactRow, "enterprise_contact", role, name, position, phone_enc, phone_hash, email, note);
+child_record!(Certificate, "certificate", kind, name, number, issuer, issued_on, expires_on);
+child_record!(IpAsset, "ip_asset", kind, number, title, filed_on, granted_on, status);
+
+pub async fn insert_children<T: ChildRecord>(tx: &mut Tx, rows: &[T]) -> Result<(), Error> {
+    let head = format!("INSERT INTO {} (id, enterprise_id, {}, version, created_at, updated_at)", T::TABLE, T::FIELDS.join(", "));
+    tx.insert_many(&head, rows, |c| {
+        let (version, created, updated) = c.stamps();
+        let mut v = Vec::with_capacity(T::FIELDS.len() + 5);
+        v.extend([c.id().into(), c.enterprise_id().into()]);
+        v.extend(c.fields());
+        v.extend([version.into(), created.into(), updated.into()]);
+        v
+    })
     .await
     .map(|_| ())
 }
 
-pub async fn save_contact(tx: &mut Tx, c: &ContactRow, expected: i64) -> Result<(), Error> {
-    let n = tx
-        .exec(
-            &Sql::new("UPDATE enterprise_contact SET role = $1, name = $2, position = $3, phone_enc = $4, phone_hash = $5, email = $6, note = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11")
-                .bind(&c.role)
-                .bind(&c.name)
-                .bind(&c.position)
-                .bind(c.phone_enc.clone())
-                .bind(c.phone_hash.clone())
-                .bind(&c.email)
-                .bind(&c.note)
-                .bind(c.version)
-                .bind(c.updated_at)
-                .bind(c.id)
-                .bind(expected),
-        )
-        .await?;
-    crate::expect_one(n)
-}
-
-pub async fn insert_certificate(tx: &mut Tx, c: &Certificate) -> Result<(), Error> {
-    insert_certificates(tx, std::slice::from_ref(c)).await
-}
-
-pub async fn insert_certificates(tx: &mut Tx, cs: &[Certificate]) -> Result<(), Error> {
-    tx.insert_many(
-        "INSERT INTO certificate (id, enterprise_id, kind, name, number, issuer, issued_on, expires_on, version, created_at, updated_at)",
-        cs,
-        |c| {
-            vec![
-                c.id.into(),
-                c.enterprise_id.into(),
-                (&c.kind).into(),
-                (&c.name).into(),
-                (&c.number).into(),
-                (&c.issuer).into(),
-                Arg::Day(c.issued_on),
-                Arg::Day(c.expires_on),
-                c.version.into(),
-                c.created_at.into(),
-                c.updated_at.into(),
-            ]
-        },
-    )
-    .await
-    .map(|_| ())
-}
-
-pub async fn save_certificate(tx: &mut Tx, c: &Certificate, expected: i64) -> Result<(), Error> {
-    let n = tx
-        .exec(
-            &Sql::new("UPDATE certificate SET kind = $1, name = $2, number = $3, issuer = $4, issued_on = $5, expires_on = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10")
-                .bind(&c.kind)
-                .bind(&c.name)
-                .bind(&c.number)
-                .bind(&c.issuer)
-                .bind(crate::sql::Arg::Day(c.issued_on))
-                .bind(crate::sql::Arg::Day(c.expires_on))
-                .bind(c.version)
-                .bind(c.updated_at)
-                .bind(c.id)
-                .bind(expected),
-        )
-        .await?;
-    crate::expect_one(n)
-}
-
-pub async fn insert_ip(tx: &mut Tx, c: &IpAsset) -> Result<(), Error> {
-    insert_ips(tx, std::slice::from_ref(c)).await
-}
-
-pub async fn insert_ips(tx: &mut Tx, cs: &[IpAsset]) -> Result<(), Error> {
-    tx.insert_many(
-        "INSERT INTO ip_asset (id, enterprise_id, kind, number, title, filed_on, granted_on, status, version, created_at, updated_at)",
-        cs,
-        |c| {
-            vec![
-                c.id.into(),
-                c.enterprise_id.into(),
-                (&c.kind).into(),
-                (&c.number).into(),
-                (&c.title).into(),
-                Arg::Day(c.filed_on),
-                Arg::Day(c.granted_on),
-                (&c.status).into(),
-                c.version.into(),
-                c.created_at.into(),
-                c.updated_at.into(),
-            ]
-        },
-    )
-    .await
-    .map(|_| ())
-}
-
-pub async fn save_ip(tx: &mut Tx, c: &IpAsset, expected: i64) -> Result<(), Error> {
-    let n = tx
-        .exec(
-            &Sql::new("UPDATE ip_asset SET kind = $1, number = $2, title = $3, filed_on = $4, granted_on = $5, status = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10")
-                .bind(&c.kind)
-                .bind(&c.number)
-                .bind(&c.title)
-                .bind(crate::sql::Arg::Day(c.filed_on))
-                .bind(crate::sql::Arg::Day(c.granted_on))
-                .bind(&c.status)
-                .bind(c.version)
-                .bind(c.updated_at)
-                .bind(c.id)
-                .bind(expected),
-        )
-        .await?;
-    crate::expect_one(n)
+/// Writes a changed record if it is still at version `expected`; else a conflict.
+pub async fn save_child<T: ChildRecord>(tx: &mut Tx, c: &T, expected: i64) -> Result<(), Error> {
+    let n = T::FIELDS.len();
+    let sets: Vec<String> = T::FIELDS.iter().enumerate().map(|(i, f)| format!("{f} = ${}", i + 1)).collect();
+    let mut q = Sql::new(&format!(
+        "UPDATE {} SET {}, version = ${}, updated_at = ${} WHERE id = ${} AND version = ${}",
+        T::TABLE,
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    ));
+    q.args.extend(c.fields());
+    let (version, _, updated) = c.stamps();
+    let q = q.bind(version).bind(updated).bind(c.id()).bind(expected);
+    crate::expect_one(tx.exec(&q).await?)
 }
 
 // ------------------------------------------------------------------ figures

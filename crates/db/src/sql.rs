@@ -42,6 +42,7 @@ arg_from!(Option<Uuid>, v, Arg::Uuid(v));
 arg_from!(Ts, v, Arg::Ts(Some(v)));
 arg_from!(Option<Ts>, v, Arg::Ts(v));
 arg_from!(Day, v, Arg::Day(Some(v)));
+arg_from!(Option<Day>, v, Arg::Day(v));
 arg_from!(Vec<u8>, v, Arg::Bytes(v));
 
 /// SQL text with `$n` placeholders and the values to bind, in order.

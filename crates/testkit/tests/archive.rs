@@ -83,12 +83,28 @@ both!(search_by_word_full_name_uscc_prefix_and_contact, |app| {
     let (_, v) = app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("华为 医药"))).await;
     assert!(!hits(&v).contains(&id.to_string()), "all words must match");
     // a contact's name finds the enterprise
-    let (s, _) = app
+    let (s, contact) = app
         .post(&mgr, &format!("/api/enterprises/{id}/contacts"), json!({"role": "liaison", "name": "欧阳娜娜", "phone": "13912345678"}))
         .await;
     assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(contact["phone"], "139****5678");
     let (_, v) = app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("欧阳娜娜"))).await;
     assert_eq!(hits(&v), vec![id.to_string()]);
+    // … under the name it has now, and not once it is gone
+    let cid = contact["id"].as_str().unwrap();
+    let (s, v) = app.patch(&mgr, &format!("/api/enterprise-contacts/{cid}"), json!({"name": "欧阳菲菲", "version": 1})).await;
+    assert_eq!((s, v["version"].as_i64()), (StatusCode::OK, Some(2)), "{v}");
+    assert!(hits(&app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("欧阳娜娜"))).await.1).is_empty());
+    assert_eq!(hits(&app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("欧阳菲菲"))).await.1), vec![id.to_string()]);
+    assert_eq!(app.delete(&mgr, &format!("/api/enterprise-contacts/{cid}")).await.0, StatusCode::NO_CONTENT);
+    assert!(hits(&app.get(&mgr, &format!("/api/enterprises?q={}", urlencode("欧阳菲菲"))).await.1).is_empty());
+    let (_, tl) = app.get(&mgr, &format!("/api/enterprises/{id}/timeline")).await;
+    assert_eq!(tl["items"][0]["summary"], "删除联络员 欧阳菲菲", "{tl}");
+    let aud = app.login("auditor").await;
+    let (_, rows) = app.get(&aud, &format!("/api/audit?action=enterprise.contact_delete&target_id={cid}")).await;
+    assert_eq!(rows["total"], 1, "{rows}");
+    let detail = rows["items"][0]["detail"].to_string();
+    assert!(!detail.contains("13912345678") && detail.contains("139****5678"), "the audit keeps the masked phone: {detail}");
     // a rename keeps the former name searchable
     let (s, v) = app.patch(&mgr, &format!("/api/enterprises/{id}"), json!({"name": "上海鸿蒙软件有限公司", "version": e["version"]})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -321,6 +337,12 @@ both!(figures_growth_certificates_ip_and_timeline, |app| {
     let (s, _) = app.patch(&jq, &format!("/api/certificates/{}", c["id"].as_str().unwrap()), json!({"kind": "x", "version": 1})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(app.delete(&jq, &format!("/api/ip-assets/{ip_id}")).await.0, StatusCode::NOT_FOUND);
+    // the station's manager removes it: gone from the list, told on the timeline
+    assert_eq!(app.delete(&mgr, &format!("/api/ip-assets/{ip_id}")).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&mgr, &format!("/api/enterprises/{id}/ip-assets")).await.1, json!([]));
+    let (_, tl) = app.get(&mgr, &format!("/api/enterprises/{id}/timeline")).await;
+    let summary = tl["items"][0]["summary"].as_str().unwrap();
+    assert!(summary.starts_with("删除") && summary.contains("《一种检测装置》"), "{summary}");
 });
 
 both!(administrators_add_labels, |app| {

@@ -218,6 +218,12 @@ both!(a_dictionary_entry_reaches_its_module_and_a_disabled_one_stays_readable, |
     assert_eq!(s, StatusCode::CREATED, "{e}");
     let (_, labels) = other.get(&leader_elsewhere, "/api/labels").await;
     assert!(labels.as_array().unwrap().iter().any(|l| l["code"] == "pudong_star" && l["enabled"] == true), "{labels}");
+    // a code the dictionary holds in capitals is taken for the label form's lower-case one too
+    let (s, e) = app.post(&admin, "/api/dicts/enterprise_label/entries", json!({"code": "PD_CHAMP", "name_zh": "浦东冠军企业"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (s, v) = other.post(&leader_elsewhere, "/api/labels", json!({"code": "pd_champ", "name_zh": "浦东冠军企业（二）"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(zt_testkit::field_codes(&v), vec![("code".to_string(), "conflict.duplicate".to_string())]);
     let manager = app.login("zhangjiang").await;
     let (_, list) = app.get(&manager, "/api/enterprises?page_size=2").await;
     let (e1, e2) = (list["items"][0]["id"].as_str().unwrap().to_string(), list["items"][1]["id"].as_str().unwrap().to_string());
