@@ -130,6 +130,15 @@ impl Tx {
         Ok(self.count(sql).await? > 0)
     }
 
+    /// The SQLite connection when `rows` rows take the bulk path (from
+    /// [`crate::SQLITE_BULK_MIN_ROWS`] on); `None` sends them the ordinary way.
+    fn bulk_connection(&mut self, rows: usize) -> Option<&mut sqlx::SqliteConnection> {
+        match self {
+            Tx::Sqlite(t) if rows >= crate::sqlite_bulk::MIN_ROWS => Some(&mut **t),
+            _ => None,
+        }
+    }
+
     /// Inserts many rows: `head` is `INSERT INTO t (a, b, c)`, `values` gives one row's values
     /// in column order. From [`crate::SQLITE_BULK_MIN_ROWS`] rows on, SQLite prepares one
     /// single-row statement and steps it per row on the connection's handle; fewer rows, and
@@ -141,12 +150,10 @@ impl Tx {
 
     async fn insert_rows<T>(&mut self, head: &str, tail: &str, items: &[T], values: impl Fn(&T) -> Vec<Arg>) -> Result<u64, Error> {
         let Some(first) = items.first() else { return Ok(0) };
-        if let Tx::Sqlite(t) = self
-            && items.len() >= crate::sqlite_bulk::MIN_ROWS
-        {
+        if let Some(conn) = self.bulk_connection(items.len()) {
             let width = values(first).len();
             let sql = format!("{head} VALUES ({}){tail}", vec!["?"; width].join(", "));
-            let changed = crate::sqlite_bulk::run_each(&mut **t, &sql, width, items.iter().map(values)).await?;
+            let changed = crate::sqlite_bulk::run_each(conn, &sql, width, items.iter().map(values)).await?;
             return Ok(changed.iter().sum());
         }
         let mut written = 0;
@@ -162,11 +169,9 @@ impl Tx {
     /// it once and steps it per row on the connection's handle.
     pub async fn run_each(&mut self, sql: &str, rows: Vec<Vec<Arg>>) -> Result<Vec<u64>, Error> {
         let Some(first) = rows.first() else { return Ok(Vec::new()) };
-        if let Tx::Sqlite(t) = self
-            && rows.len() >= crate::sqlite_bulk::MIN_ROWS
-        {
+        if let Some(conn) = self.bulk_connection(rows.len()) {
             let width = first.len();
-            return crate::sqlite_bulk::run_each(&mut **t, sql, width, rows).await;
+            return crate::sqlite_bulk::run_each(conn, sql, width, rows).await;
         }
         let mut changed = Vec::with_capacity(rows.len());
         for args in rows {
