@@ -112,6 +112,10 @@ export function industryTree(entries: readonly (DictItem & { sort_order?: number
   return roots
 }
 
+/** How the industry tree is picked from: any level (a section, a division or finer), by its own
+ * code, opening on hover. */
+export const INDUSTRY_CASCADER_PROPS = { checkStrictly: true, emitPath: false, expandTrigger: 'hover' as const, checkOnClickNode: true }
+
 /** The longest code in `codes` that `code` starts with (itself too when `self`). */
 function longestPrefix(code: string, codes: ReadonlySet<string>, self: boolean): string | null {
   for (let n = self ? code.length : code.length - 1; n > 0; n--) {
